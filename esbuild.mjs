@@ -1,0 +1,52 @@
+// One build for the three entry points: the extension (vscode external), the
+// ncs.conf language server and the command-line entry. Minified by default so
+// the bundle-size figures in bench/ measure what ships.
+import * as esbuild from 'esbuild';
+
+const dev = process.argv.includes('--dev');
+const watch = process.argv.includes('--watch');
+
+/** @type {esbuild.BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: dev ? 'inline' : false,
+  minify: !dev,
+  legalComments: 'none',
+  logLevel: 'info',
+  // ssh2 (pulled in by docker-modem) optionally loads native crypto helpers;
+  // they are not shipped, and ssh2 falls back to pure JS without them.
+  external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
+  metafile: true,
+};
+
+const entries = [
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode'],
+  },
+  { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
+  {
+    entryPoints: ['src/cli/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+const contexts = await Promise.all(
+  entries.map((e) =>
+    esbuild.context({ ...common, ...e, external: [...common.external, ...(e.external ?? [])] }),
+  ),
+);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  for (const c of contexts) {
+    const result = await c.rebuild();
+    await c.dispose();
+    if (result.errors.length > 0) process.exit(1);
+  }
+}

@@ -1,0 +1,11 @@
+// nso-workbench: the command-line face of the same core the extension uses.
+import { runCli } from './main';
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err: unknown) => {
+    process.stderr.write(`nso-workbench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  });

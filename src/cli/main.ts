@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A subcommand: parses its own arguments, writes text or JSON, returns the exit code. */
+export interface Subcommand {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+const subcommands: Subcommand[] = [];
+
+export function addSubcommand(cmd: Subcommand): void {
+  subcommands.push(cmd);
+}
+
+function usage(): string {
+  const lines = subcommands.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`);
+  return [
+    'Usage: nso-workbench <command> [options] [--json]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Every command takes --json for machine-readable output and exits non-zero on failure.',
+    '',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const cmd = subcommands.find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr.write(`nso-workbench: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return cmd.run(rest, io);
+}
+
+function version(): string {
+  // Replaced at bundle time would be nicer; reading package.json keeps one source of truth.
+  return process.env.npm_package_version ?? '0.1.0';
+}
+
+export { parseArgs };

@@ -1,0 +1,20 @@
+// Entry point: builds the typed context and hands it to each feature's setup.
+// Nothing here runs Docker or reads the workspace at import time.
+import * as vscode from 'vscode';
+import { WorkbenchContext } from './context';
+import { registerCommands } from './commands/registerCommands';
+
+let current: WorkbenchContext | undefined;
+
+export function activate(extensionContext: vscode.ExtensionContext): void {
+  const started = performance.now();
+  const ctx = new WorkbenchContext(extensionContext);
+  current = ctx;
+  registerCommands(ctx);
+  ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+export async function deactivate(): Promise<void> {
+  await current?.dispose();
+  current = undefined;
+}
