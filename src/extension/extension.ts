@@ -3,6 +3,8 @@
 import * as vscode from 'vscode';
 import { WorkbenchContext } from './context';
 import { registerCommands } from './commands/registerCommands';
+import { PackagesView } from './views/packagesView';
+import { setupNcsConfClient } from './ncsConfClient';
 
 let current: WorkbenchContext | undefined;
 
@@ -10,7 +12,9 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const started = performance.now();
   const ctx = new WorkbenchContext(extensionContext);
   current = ctx;
-  registerCommands(ctx);
+  const packages = PackagesView.setup(ctx);
+  registerCommands(ctx, { packages });
+  setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

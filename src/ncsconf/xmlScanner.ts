@@ -231,7 +231,7 @@ export function scanXml(text: string): XmlDocument {
       const q = text[j];
       if (q !== '"' && q !== "'") {
         problem(an, attrName.length, `The value of ${attrName} must be quoted.`);
-        while (j < n && !/[\s>]/.test(text[j]!)) j++;
+        while (j < n && !/[\s>]/.test(text[j]!) && !text.startsWith('/>', j)) j++;
         continue;
       }
       const vq = text.indexOf(q, j + 1);

@@ -1,0 +1,180 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  describeKinds,
+  discoverPackages,
+  type DiscoveryResult,
+  type WorkspacePackage,
+} from '../../core/packages/discovery';
+import type { WorkbenchContext } from '../context';
+
+type Node = FolderNode | PackageNode;
+
+interface FolderNode {
+  kind: 'folder';
+  folder: vscode.WorkspaceFolder;
+  result: DiscoveryResult;
+}
+
+export interface PackageNode {
+  kind: 'package';
+  folder: vscode.WorkspaceFolder;
+  pkg: WorkspacePackage;
+}
+
+const refreshDebounceMs = 200;
+
+/**
+ * The Packages view: every package of every workspace folder. Malformed
+ * package-meta-data.xml files become Problems entries on the file itself, so
+ * the package is visibly skipped rather than silently missing.
+ */
+export class PackagesView implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private results = new Map<string, { folder: vscode.WorkspaceFolder; result: DiscoveryResult }>();
+  private readonly diagnostics: vscode.DiagnosticCollection;
+  private timer: NodeJS.Timeout | undefined;
+  private loading: Promise<void> | undefined;
+
+  static setup(ctx: WorkbenchContext): PackagesView {
+    const view = new PackagesView(ctx);
+    const tree = vscode.window.createTreeView('nso.packages', {
+      treeDataProvider: view,
+      showCollapseAll: true,
+    });
+    const watcher = vscode.workspace.createFileSystemWatcher('**/package-meta-data.xml');
+    const later = (): void => view.scheduleRefresh();
+    ctx.subscriptions.push(
+      tree,
+      watcher,
+      view.changed,
+      view.diagnostics,
+      watcher.onDidCreate(later),
+      watcher.onDidChange(later),
+      watcher.onDidDelete(later),
+      vscode.workspace.onDidChangeWorkspaceFolders(later),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('nso.packagesPath')) later();
+      }),
+      { dispose: () => clearTimeout(view.timer) },
+    );
+    return view;
+  }
+
+  private constructor(private readonly ctx: WorkbenchContext) {
+    this.diagnostics = vscode.languages.createDiagnosticCollection('nso-packages');
+  }
+
+  /** All packages found, across workspace folders. */
+  async packages(): Promise<PackageNode[]> {
+    await this.ensureLoaded();
+    return [...this.results.values()].flatMap(({ folder, result }) =>
+      result.packages.map((pkg) => ({ kind: 'package' as const, folder, pkg })),
+    );
+  }
+
+  scheduleRefresh(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), refreshDebounceMs);
+  }
+
+  async refresh(): Promise<void> {
+    this.loading = this.load();
+    await this.loading;
+    this.changed.fire(undefined);
+  }
+
+  private ensureLoaded(): Promise<void> {
+    this.loading ??= this.load();
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const next = new Map<string, { folder: vscode.WorkspaceFolder; result: DiscoveryResult }>();
+    await Promise.all(
+      folders.map(async (folder) => {
+        const packagesPath = vscode.workspace
+          .getConfiguration('nso', folder.uri)
+          .get<string>('packagesPath', 'packages');
+        const result = await discoverPackages(folder.uri.fsPath, packagesPath);
+        next.set(folder.uri.toString(), { folder, result });
+      }),
+    );
+    this.results = next;
+
+    this.diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    let count = 0;
+    for (const { result } of next.values()) {
+      count += result.packages.length;
+      for (const p of result.problems) {
+        const pos = new vscode.Position(Math.max(0, p.line - 1), Math.max(0, p.column - 1));
+        const d = new vscode.Diagnostic(
+          new vscode.Range(pos, pos.translate(0, 1)),
+          `${p.message} This package is skipped.`,
+          vscode.DiagnosticSeverity.Error,
+        );
+        d.source = 'NSO';
+        byFile.set(p.file, [...(byFile.get(p.file) ?? []), d]);
+        this.ctx.log.warn(`${p.file}:${p.line}:${p.column}: ${p.message}`);
+      }
+    }
+    for (const [file, ds] of byFile) this.diagnostics.set(vscode.Uri.file(file), ds);
+    await vscode.commands.executeCommand('setContext', 'nso.packages.count', count);
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node?.kind === 'package') return [];
+    if (node?.kind === 'folder') {
+      return node.result.packages.map((pkg) => ({ kind: 'package', folder: node.folder, pkg }));
+    }
+    await this.ensureLoaded();
+    const entries = [...this.results.values()];
+    // One folder: list its packages directly, as most workspaces have one.
+    if (entries.length === 1) {
+      const { folder, result } = entries[0]!;
+      return result.packages.map((pkg) => ({ kind: 'package', folder, pkg }));
+    }
+    return entries
+      .filter(({ result }) => result.exists)
+      .map(({ folder, result }) => ({ kind: 'folder', folder, result }));
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = `${node.result.packages.length} packages`;
+      item.iconPath = vscode.ThemeIcon.Folder;
+      return item;
+    }
+    const { pkg } = node;
+    const item = new vscode.TreeItem(pkg.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `${node.folder.uri.toString()}#${pkg.dirName}`;
+    item.description = [pkg.metaData.version, describeKinds(pkg.kinds)].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon(pkg.kinds.ned ? 'plug' : 'package');
+    item.resourceUri = vscode.Uri.file(pkg.dir);
+    item.contextValue = `nso.package${pkg.kinds.python ? '.python' : ''}`;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**${pkg.name}** ${pkg.metaData.version ?? ''}\n\n`);
+    if (pkg.metaData.description) md.appendText(`${pkg.metaData.description}\n\n`);
+    md.appendMarkdown(`Contains: ${describeKinds(pkg.kinds)}\n\n`);
+    if (pkg.metaData.ncsMinVersion.length > 0) {
+      md.appendMarkdown(`NSO ≥ ${pkg.metaData.ncsMinVersion.join(', ')}\n\n`);
+    }
+    if (pkg.metaData.requiredPackages.length > 0) {
+      md.appendMarkdown(
+        `Requires: ${pkg.metaData.requiredPackages.map((r) => r.name + (r.minVersion ? ` ≥ ${r.minVersion}` : '')).join(', ')}\n\n`,
+      );
+    }
+    md.appendText(path.join(path.basename(path.dirname(pkg.dir)), pkg.dirName));
+    item.tooltip = md;
+    item.command = {
+      command: 'nso.packages.openMetaData',
+      title: 'Open package-meta-data.xml',
+      arguments: [node],
+    };
+    return item;
+  }
+}
