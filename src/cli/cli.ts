@@ -1,5 +1,8 @@
 // nso-workbench: the command-line face of the same core the extension uses.
-import { runCli } from './main';
+import { addSubcommand, runCli } from './main';
+import { packagesCommand } from './packagesCommand';
+
+addSubcommand(packagesCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {

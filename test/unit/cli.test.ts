@@ -1,0 +1,44 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { addSubcommand, runCli } from '../../src/cli/main';
+import { packagesCommand } from '../../src/cli/packagesCommand';
+import { repoRoot } from '../helpers/paths';
+
+addSubcommand(packagesCommand);
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d: Buffer) => (out += d.toString()));
+  stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await runCli(args, { stdout, stderr, env: {} });
+  return { code, out, err };
+}
+
+describe('nso-workbench CLI', () => {
+  it('lists the sample packages as JSON', async () => {
+    const r = await run(['packages', '--dir', path.join(repoRoot, 'sample'), '--json']);
+    assert.equal(r.code, 0);
+    const parsed = JSON.parse(r.out) as { packages: { name: string }[] };
+    assert.deepEqual(
+      parsed.packages.map((p) => p.name),
+      ['banner', 'common-types', 'device-audit', 'l3vpn'],
+    );
+  });
+
+  it('exits non-zero with usage for an unknown command', async () => {
+    const r = await run(['frobnicate']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /unknown command 'frobnicate'/);
+    assert.match(r.err, /Usage: nso-workbench/);
+  });
+
+  it('exits 1 when there is no packages folder', async () => {
+    const r = await run(['packages', '--dir', '/nonexistent-nso-workspace']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /No packages folder/);
+  });
+});
