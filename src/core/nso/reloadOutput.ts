@@ -1,0 +1,236 @@
+// Parsing what `ncs_cli` prints for `packages reload`, `packages package <p>
+// redeploy` and `show packages package <p> oper-status`. NSO versions differ in
+// prefixes (">>> " or ">>>> "), prompts, wrapping and J- versus C-style
+// framing, so each pattern matches loosely; the raw text is always kept, and
+// success is claimed only when every package said `result true`.
+
+export interface PackageReloadResult {
+  package: string;
+  result: boolean;
+  /** The `info` text of a failed package, joined when it spans lines. */
+  info?: string;
+}
+
+export interface ModuleDeletion {
+  package: string;
+  module: string;
+}
+
+export type ReloadOutcome =
+  /** Every package loaded: `result true` for each. */
+  | { kind: 'ok'; results: PackageReloadResult[]; upgraded: boolean }
+  /** Some package said `result false`. */
+  | { kind: 'failed'; results: PackageReloadResult[]; upgraded: boolean }
+  /** NSO refused because modules would be deleted; nothing changed. */
+  | { kind: 'deletionRefused'; deletions: ModuleDeletion[] }
+  /** A package needs a newer NSO. */
+  | { kind: 'versionRefused'; package: string; requiredVersion: string; message: string }
+  /** An `Error:` (or a syntax error) that is none of the above. */
+  | { kind: 'error'; message: string }
+  /** Nothing recognisable: never treated as success. */
+  | { kind: 'unknown'; message: string };
+
+export interface ParsedReload {
+  outcome: ReloadOutcome;
+  /** `System message at …` blocks seen in between. */
+  systemMessages: string[];
+  raw: string;
+}
+
+const promptLine = /^\s*[\w.@-]+(?:@[\w.-]+)?[#>]\s?/;
+const bannerLine = /^\s*>{3,}\s*(.*)$/;
+const systemMessage = /^\s*System message at (.*)$/;
+
+/** Removes CLI prompts that a TTY-less ncs_cli may still print before commands. */
+function stripPrompt(line: string): string {
+  return line.replace(promptLine, '');
+}
+
+export function parseReloadOutput(raw: string): ParsedReload {
+  const lines = raw.split(/\r?\n/);
+  const results: PackageReloadResult[] = [];
+  const systemMessages: string[] = [];
+  let upgraded = false;
+  let deletions: ModuleDeletion[] | undefined;
+  let error: string | undefined;
+  let current: PackageReloadResult | undefined;
+  let inBlock = false;
+  let lastKey: 'info' | undefined;
+
+  for (let i = 0; i < lines.length; i++) {
+    const original = lines[i]!;
+    const line = stripPrompt(original).trimEnd();
+    if (line.trim() === '') continue;
+
+    const sys = systemMessage.exec(line);
+    if (sys) {
+      // The message body is the indented lines that follow.
+      const body = [sys[1]!.trim()];
+      while (i + 1 < lines.length && /^\s{2,}\S/.test(lines[i + 1]!)) body.push(lines[++i]!.trim());
+      systemMessages.push(body.join(' '));
+      continue;
+    }
+
+    const banner = bannerLine.exec(line);
+    if (banner) {
+      if (/upgrade/i.test(banner[1]!) && /complet/i.test(banner[1]!)) upgraded = true;
+      continue;
+    }
+
+    if (/^\s*reload-result\s*\{/.test(line)) {
+      current = { package: '', result: false };
+      inBlock = true;
+      lastKey = undefined;
+      continue;
+    }
+    if (inBlock && /^\s*\}\s*$/.test(line)) {
+      if (current && current.package) results.push(current);
+      current = undefined;
+      inBlock = false;
+      continue;
+    }
+    if (inBlock && current) {
+      const kv = /^\s*(package|result|info)\s+(.*)$/.exec(line);
+      if (kv) {
+        const value = kv[2]!.trim();
+        if (kv[1] === 'package') current.package = value;
+        else if (kv[1] === 'result') current.result = value === 'true';
+        else current.info = unquote(value);
+        lastKey = kv[1] === 'info' ? 'info' : undefined;
+      } else if (lastKey === 'info') {
+        // A long info wrapped onto the next line.
+        current.info = `${current.info ?? ''} ${line.trim()}`.trim();
+      }
+      continue;
+    }
+
+    // J-style prints results without braces: "reload-result {" is the same, but
+    // older versions list "package X" / "result true" flat after a header.
+    const flat = /^\s*package\s+(\S+)\s*$/.exec(line);
+    if (flat && !deletions) {
+      const next = lines[i + 1] ? stripPrompt(lines[i + 1]!) : '';
+      const res = /^\s*result\s+(true|false)/.exec(next);
+      if (res) {
+        results.push({ package: flat[1]!, result: res[1] === 'true' });
+        i++;
+        continue;
+      }
+    }
+
+    if (/modules will be deleted by upgrade/i.test(line)) {
+      deletions = [];
+      for (let j = i + 1; j < lines.length; j++) {
+        const l = stripPrompt(lines[j]!).trim();
+        if (l === '' || /^\.\.\.$/.test(l)) continue;
+        if (/proceed with .?force/i.test(l)) {
+          i = j;
+          break;
+        }
+        const m = /^(\S+):\s*(\S+)$/.exec(l);
+        if (!m) {
+          i = j - 1;
+          break;
+        }
+        deletions.push({ package: m[1]!, module: m[2]! });
+        i = j;
+      }
+      continue;
+    }
+
+    const version = /Failed to load NCS package:\s*([^;]+);\s*requires NCS version\s*(\S+)/i.exec(
+      line,
+    );
+    if (version) {
+      return {
+        outcome: {
+          kind: 'versionRefused',
+          package: version[1]!.trim(),
+          requiredVersion: version[2]!.replace(/[.,]$/, ''),
+          message: line.replace(/^\s*Error:\s*/, '').trim(),
+        },
+        systemMessages,
+        raw,
+      };
+    }
+
+    const err = /^\s*(Error|syntax error|Aborted):?\s*(.*)$/i.exec(line);
+    if (err && !error) error = `${err[1]}: ${err[2]}`.replace(/:\s*$/, '');
+  }
+
+  let outcome: ReloadOutcome;
+  if (deletions) outcome = { kind: 'deletionRefused', deletions };
+  else if (results.length > 0) {
+    outcome = results.every((r) => r.result)
+      ? { kind: 'ok', results, upgraded }
+      : { kind: 'failed', results, upgraded };
+  } else if (error) outcome = { kind: 'error', message: error };
+  else outcome = { kind: 'unknown', message: raw.trim() || '(no output)' };
+  return { outcome, systemMessages, raw };
+}
+
+/** `packages package <p> redeploy` prints `result true` or `result false` and maybe `info`. */
+export function parseRedeployOutput(raw: string): {
+  result: boolean | undefined;
+  info?: string;
+  error?: string;
+} {
+  let result: boolean | undefined;
+  let info: string | undefined;
+  let error: string | undefined;
+  for (const l of raw.split(/\r?\n/)) {
+    const line = stripPrompt(l).trim();
+    const r = /^result\s+(true|false)/.exec(line);
+    if (r) result = r[1] === 'true';
+    const inf = /^info\s+(.*)$/.exec(line);
+    if (inf) info = unquote(inf[1]!);
+    const e = /^(Error|syntax error):?\s*(.*)$/i.exec(line);
+    if (e && !error) error = `${e[1]}: ${e[2]}`;
+  }
+  return { result, ...(info ? { info } : {}), ...(error ? { error } : {}) };
+}
+
+export interface OperStatus {
+  /** `up`, or the failure kind, e.g. `file-load-error`, `python-vm-error`. */
+  status: string;
+  errorInfo?: string;
+}
+
+/** `show packages package <p> oper-status` (C-style) or the J-style block form. */
+export function parseOperStatus(raw: string): OperStatus | undefined {
+  let status: string | undefined;
+  let errorInfo: string | undefined;
+  let inBlock = false;
+  for (const l of raw.split(/\r?\n/)) {
+    const line = stripPrompt(l).trim();
+    if (/^oper-status\s*\{$/.test(line)) {
+      inBlock = true;
+      continue;
+    }
+    if (line === '}') {
+      inBlock = false;
+      continue;
+    }
+    const info = /^(?:oper-status\s+)?error-info\s+(.*?);?$/.exec(line);
+    if (info) {
+      errorInfo = unquote(info[1]!);
+      continue;
+    }
+    const st = /^oper-status\s+(\S+?);?$/.exec(line);
+    if (st) {
+      status = st[1];
+      continue;
+    }
+    // J-style: "oper-status {" then the state as a bare word, e.g. "up;".
+    const bare = /^([a-z][a-z-]*);?$/.exec(line);
+    if (inBlock && bare && status === undefined) status = bare[1];
+  }
+  return status === undefined ? undefined : { status, ...(errorInfo ? { errorInfo } : {}) };
+}
+
+function unquote(s: string): string {
+  const t = s.trim();
+  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
+    return t.slice(1, -1).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
+  }
+  return t;
+}
