@@ -153,7 +153,7 @@ function readRawError(raw: unknown): RawErrorFacts {
 
   const statusCode = typeof record.statusCode === 'number' ? record.statusCode : undefined;
   return {
-    message: text('message') ?? String(raw),
+    message: text('message') ?? JSON.stringify(raw),
     statusCode,
     code: text('code') ?? (typeof record.errno === 'string' ? record.errno : undefined),
     syscall: text('syscall'),
@@ -390,7 +390,10 @@ function translateHttpError(
 }
 
 /** The engine's message names what is missing more precisely than our operation may. */
-function missingResource(said: string, fallback: DockerResource | undefined): DockerResource | undefined {
+function missingResource(
+  said: string,
+  fallback: DockerResource | undefined,
+): DockerResource | undefined {
   const patterns: [RegExp, DockerResourceType][] = [
     [/no such image:\s*(\S+)/i, 'image'],
     [/pull access denied for ([^,\s]+)/i, 'image'],
@@ -403,7 +406,7 @@ function missingResource(said: string, fallback: DockerResource | undefined): Do
   for (const [pattern, type] of patterns) {
     const match = pattern.exec(said);
     if (match) {
-      const named = match[1]?.replace(/[,.]$/, '');
+      const named = match[1]?.replace(/[,.:]+$/, '');
       const name = named ?? (fallback?.type === type ? fallback.name : '');
       return { type, name };
     }
