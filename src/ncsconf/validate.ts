@@ -1,43 +1,19 @@
-import { scanXml, type XmlDocument } from './xmlScanner';
+import type { XmlDocument } from './xmlScanner';
+import { validateConf } from './validator';
+import type { ConfProblem } from './problems';
 
-export const ncsConfigNamespace = 'http://tail-f.com/yang/tailf-ncs-config';
-
-export type Severity = 'error' | 'warning' | 'information';
-
-export interface ConfProblem {
-  offset: number;
-  length: number;
-  severity: Severity;
-  message: string;
-}
+export {
+  ncsConfigNamespace,
+  type ConfProblem,
+  type QuickFix,
+  type Severity,
+  type TextEdit,
+} from './problems';
 
 /**
  * Checks that need no schema: well-formedness, and that the root is
- * `<ncs-config>` in NSO's config namespace. Schema checks build on the same scan.
+ * `<ncs-config>` in NSO's config namespace. validateConf adds the schema checks.
  */
 export function validateNcsConf(text: string): { doc: XmlDocument; problems: ConfProblem[] } {
-  const doc = scanXml(text);
-  const problems: ConfProblem[] = doc.problems.map((p) => ({ ...p, severity: 'error' as const }));
-  const root = doc.root;
-  if (root) {
-    if (root.localName !== 'ncs-config') {
-      problems.push({
-        offset: root.nameOffset,
-        length: root.name.length,
-        severity: 'error',
-        message: `The root element of ncs.conf is <ncs-config>, not <${root.name}>.`,
-      });
-    } else if (root.namespace !== ncsConfigNamespace) {
-      problems.push({
-        offset: root.nameOffset,
-        length: root.name.length,
-        severity: 'error',
-        message:
-          root.namespace === ''
-            ? `<ncs-config> needs xmlns="${ncsConfigNamespace}": NSO ignores it without.`
-            : `<ncs-config> is in namespace ${root.namespace}; NSO expects ${ncsConfigNamespace}.`,
-      });
-    }
-  }
-  return { doc, problems };
+  return validateConf(text, {});
 }

@@ -175,6 +175,8 @@ export function scanXml(text: string): XmlDocument {
         while (stack.length - 1 > idx) {
           const unclosed = stack.pop()!;
           nsStack.pop();
+          // Its content runs up to the end tag that closed its ancestor.
+          unclosed.end = i;
           problem(unclosed.nameOffset, unclosed.name.length, `<${unclosed.name}> is never closed.`);
         }
         const el = stack.pop()!;

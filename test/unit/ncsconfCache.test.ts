@@ -1,0 +1,55 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SchemaCache, readCompactSchema } from '../../src/ncsconf/yang/schemaCache';
+import { fixtureYang } from './ncsconfHelpers';
+
+describe('schema cache', () => {
+  let dir: string;
+  let yangCopy: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nso-wb-cache-'));
+    yangCopy = path.join(dir, 'yang');
+    fs.cpSync(fixtureYang, yangCopy, { recursive: true });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('compiles once per NSO version and input, then reads the JSON', async () => {
+    const cache = new SchemaCache(path.join(dir, 'cache'));
+    const first = await cache.load([yangCopy], '9.1.2');
+    assert.equal(first.fromCache, false);
+    assert.match(path.basename(first.path), /^ncs-config-schema-9\.1\.2-[0-9a-f]{16}\.json$/);
+    const second = await cache.load([yangCopy], '9.1.2');
+    assert.equal(second.fromCache, true);
+    assert.equal(second.path, first.path);
+    assert.deepEqual(second.schema, first.schema);
+    assert.equal((await readCompactSchema(first.path)).nsoVersion, '9.1.2');
+
+    // Another version, or a changed YANG file, is another entry.
+    assert.equal((await cache.load([yangCopy], '9.2')).fromCache, false);
+    const file = path.join(yangCopy, 'wb-inet-types.yang');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('First version.', 'Changed.'));
+    const changed = await cache.load([yangCopy], '9.1.2');
+    assert.equal(changed.fromCache, false);
+    assert.notEqual(changed.path, first.path);
+  });
+
+  it('recompiles over a corrupt entry and refuses a file that is not a schema', async () => {
+    const cache = new SchemaCache(path.join(dir, 'cache'));
+    const first = await cache.load([yangCopy]);
+    fs.writeFileSync(first.path, '{"format": 1, "top": ');
+    const again = await cache.load([yangCopy]);
+    assert.equal(again.fromCache, false);
+    assert.equal(again.schema.modules[0]!.name, 'wb-ncs-config');
+    const other = path.join(dir, 'other.json');
+    fs.writeFileSync(other, '{"hello": 1}');
+    await assert.rejects(readCompactSchema(other), /not a compact ncs\.conf schema/);
+  });
+
+  it('says when the directory holds no ncs.conf schema', async () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    await assert.rejects(new SchemaCache(dir).load([empty]), /no tailf-ncs-config\.yang/);
+  });
+});
