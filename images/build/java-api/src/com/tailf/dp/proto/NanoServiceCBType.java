@@ -1,0 +1,7 @@
+package com.tailf.dp.proto;
+
+/** Kinds of NanoService callbacks. */
+public enum NanoServiceCBType {
+    CREATE,
+    DELETE;
+}

@@ -1,0 +1,6 @@
+package com.tailf.dp.proto;
+
+/** Kinds of Validate callbacks. */
+public enum ValidateCBType {
+    VALIDATE;
+}

@@ -1,0 +1,1 @@
+"""The NSO simulator's stand-in for ncsc, NSO's YANG compiler."""

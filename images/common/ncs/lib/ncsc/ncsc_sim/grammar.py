@@ -1,0 +1,336 @@
+"""Which YANG 1.1 statements may appear where (RFC 7950 section 14), and what
+their arguments must look like.
+
+Each entry maps a keyword to its allowed substatements with a cardinality:
+'1' exactly one, '?' at most one, '+' at least one, '*' any number.
+Extension statements (`prefix:name`) are allowed everywhere and are not
+listed.
+"""
+
+from __future__ import annotations
+
+DATA_DEF = {
+    "container": "*",
+    "leaf": "*",
+    "leaf-list": "*",
+    "list": "*",
+    "choice": "*",
+    "anydata": "*",
+    "anyxml": "*",
+    "uses": "*",
+}
+
+META = {"description": "?", "reference": "?"}
+STATUS_META = {"status": "?", **META}
+
+BODY = {
+    "extension": "*",
+    "feature": "*",
+    "identity": "*",
+    "typedef": "*",
+    "grouping": "*",
+    **DATA_DEF,
+    "augment": "*",
+    "rpc": "*",
+    "notification": "*",
+    "deviation": "*",
+}
+
+RESTRICTION = {"error-message": "?", "error-app-tag": "?", **META}
+
+SUBSTATEMENTS: dict[str, dict[str, str]] = {
+    "module": {
+        "yang-version": "?",
+        "namespace": "1",
+        "prefix": "1",
+        "import": "*",
+        "include": "*",
+        "organization": "?",
+        "contact": "?",
+        **META,
+        "revision": "*",
+        **BODY,
+    },
+    "submodule": {
+        "yang-version": "?",
+        "belongs-to": "1",
+        "import": "*",
+        "include": "*",
+        "organization": "?",
+        "contact": "?",
+        **META,
+        "revision": "*",
+        **BODY,
+    },
+    "import": {"prefix": "1", "revision-date": "?", **META},
+    "include": {"revision-date": "?", **META},
+    "belongs-to": {"prefix": "1"},
+    "revision": {**META},
+    "extension": {"argument": "?", **STATUS_META},
+    "argument": {"yin-element": "?"},
+    "identity": {"if-feature": "*", "base": "*", **STATUS_META},
+    "feature": {"if-feature": "*", **STATUS_META},
+    "typedef": {"type": "1", "units": "?", "default": "?", **STATUS_META},
+    "type": {
+        "base": "*",
+        "bit": "*",
+        "enum": "*",
+        "fraction-digits": "?",
+        "length": "?",
+        "path": "?",
+        "pattern": "*",
+        "range": "?",
+        "require-instance": "?",
+        "type": "*",
+    },
+    "length": dict(RESTRICTION),
+    "range": dict(RESTRICTION),
+    "pattern": {"modifier": "?", **RESTRICTION},
+    "enum": {"if-feature": "*", "value": "?", **STATUS_META},
+    "bit": {"if-feature": "*", "position": "?", **STATUS_META},
+    "must": dict(RESTRICTION),
+    "when": dict(META),
+    "container": {
+        "when": "?",
+        "if-feature": "*",
+        "must": "*",
+        "presence": "?",
+        "config": "?",
+        **STATUS_META,
+        "typedef": "*",
+        "grouping": "*",
+        **DATA_DEF,
+        "action": "*",
+        "notification": "*",
+    },
+    "leaf": {
+        "when": "?",
+        "if-feature": "*",
+        "type": "1",
+        "units": "?",
+        "must": "*",
+        "default": "?",
+        "config": "?",
+        "mandatory": "?",
+        **STATUS_META,
+    },
+    "leaf-list": {
+        "when": "?",
+        "if-feature": "*",
+        "type": "1",
+        "units": "?",
+        "must": "*",
+        "default": "*",
+        "config": "?",
+        "min-elements": "?",
+        "max-elements": "?",
+        "ordered-by": "?",
+        **STATUS_META,
+    },
+    "list": {
+        "when": "?",
+        "if-feature": "*",
+        "must": "*",
+        "key": "?",
+        "unique": "*",
+        "config": "?",
+        "min-elements": "?",
+        "max-elements": "?",
+        "ordered-by": "?",
+        **STATUS_META,
+        "typedef": "*",
+        "grouping": "*",
+        **DATA_DEF,
+        "action": "*",
+        "notification": "*",
+    },
+    "choice": {
+        "when": "?",
+        "if-feature": "*",
+        "default": "?",
+        "config": "?",
+        "mandatory": "?",
+        **STATUS_META,
+        "container": "*",
+        "leaf": "*",
+        "leaf-list": "*",
+        "list": "*",
+        "anydata": "*",
+        "anyxml": "*",
+        "choice": "*",
+        "case": "*",
+    },
+    "case": {"when": "?", "if-feature": "*", **STATUS_META, **DATA_DEF},
+    "anydata": {
+        "when": "?",
+        "if-feature": "*",
+        "must": "*",
+        "config": "?",
+        "mandatory": "?",
+        **STATUS_META,
+    },
+    "grouping": {
+        **STATUS_META,
+        "typedef": "*",
+        "grouping": "*",
+        **DATA_DEF,
+        "action": "*",
+        "notification": "*",
+    },
+    "uses": {
+        "when": "?",
+        "if-feature": "*",
+        **STATUS_META,
+        "refine": "*",
+        "augment": "*",
+    },
+    "refine": {
+        "if-feature": "*",
+        "must": "*",
+        "presence": "?",
+        "default": "*",
+        "config": "?",
+        "mandatory": "?",
+        "min-elements": "?",
+        "max-elements": "?",
+        **META,
+    },
+    "augment": {
+        "when": "?",
+        "if-feature": "*",
+        **STATUS_META,
+        **DATA_DEF,
+        "case": "*",
+        "action": "*",
+        "notification": "*",
+    },
+    "rpc": {
+        "if-feature": "*",
+        **STATUS_META,
+        "typedef": "*",
+        "grouping": "*",
+        "input": "?",
+        "output": "?",
+    },
+    "input": {"must": "*", "typedef": "*", "grouping": "*", **DATA_DEF},
+    "notification": {
+        "if-feature": "*",
+        "must": "*",
+        **STATUS_META,
+        "typedef": "*",
+        "grouping": "*",
+        **DATA_DEF,
+    },
+    "deviation": {**META, "deviate": "+"},
+    "deviate": {
+        "units": "?",
+        "must": "*",
+        "unique": "*",
+        "default": "*",
+        "config": "?",
+        "mandatory": "?",
+        "min-elements": "?",
+        "max-elements": "?",
+        "type": "?",
+    },
+}
+SUBSTATEMENTS["anyxml"] = SUBSTATEMENTS["anydata"]
+SUBSTATEMENTS["action"] = SUBSTATEMENTS["rpc"]
+SUBSTATEMENTS["output"] = SUBSTATEMENTS["input"]
+
+# Statements without substatements of their own.
+for _kw in (
+    "yang-version namespace prefix organization contact description reference "
+    "revision-date units default status config mandatory presence ordered-by "
+    "min-elements max-elements key unique value position fraction-digits "
+    "require-instance modifier yin-element error-message error-app-tag base "
+    "if-feature path"
+).split():
+    SUBSTATEMENTS.setdefault(_kw, {})
+
+NO_ARGUMENT = {"input", "output"}
+
+# Argument shapes checked on the text of the argument.
+ARG_KIND = {
+    "module": "identifier",
+    "submodule": "identifier",
+    "import": "identifier",
+    "include": "identifier",
+    "belongs-to": "identifier",
+    "prefix": "identifier",
+    "extension": "identifier",
+    "argument": "identifier",
+    "identity": "identifier",
+    "feature": "identifier",
+    "typedef": "identifier",
+    "container": "identifier",
+    "leaf": "identifier",
+    "leaf-list": "identifier",
+    "list": "identifier",
+    "choice": "identifier",
+    "case": "identifier",
+    "anydata": "identifier",
+    "anyxml": "identifier",
+    "grouping": "identifier",
+    "rpc": "identifier",
+    "action": "identifier",
+    "notification": "identifier",
+    "enum": "string",
+    "bit": "identifier",
+    "type": "identifier-ref",
+    "uses": "identifier-ref",
+    "base": "identifier-ref",
+    "revision": "date",
+    "revision-date": "date",
+    "yang-version": "yang-version",
+    "config": "boolean",
+    "mandatory": "boolean",
+    "require-instance": "boolean",
+    "yin-element": "boolean",
+    "status": "status",
+    "ordered-by": "ordered-by",
+    "min-elements": "non-negative-integer",
+    "max-elements": "max-value",
+    "fraction-digits": "fraction-digits",
+    "value": "integer",
+    "position": "non-negative-integer",
+    "modifier": "modifier",
+    "augment": "schema-nodeid",
+    "deviation": "schema-nodeid",
+    "refine": "schema-nodeid",
+    "deviate": "deviate",
+    "key": "key",
+}
+
+BUILTIN_TYPES = {
+    "binary",
+    "bits",
+    "boolean",
+    "decimal64",
+    "empty",
+    "enumeration",
+    "identityref",
+    "instance-identifier",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "leafref",
+    "string",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "union",
+}
+
+DATA_NODE_KEYWORDS = {"container", "leaf", "leaf-list", "list", "anydata", "anyxml"}
+SCHEMA_NODE_KEYWORDS = DATA_NODE_KEYWORDS | {
+    "choice",
+    "case",
+    "rpc",
+    "action",
+    "input",
+    "output",
+    "notification",
+}
