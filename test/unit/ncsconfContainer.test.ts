@@ -95,7 +95,7 @@ describe('container-aware ncs.conf checks', () => {
     );
     assert.ok(
       !problems.some(
-        (p) => p.code.startsWith('published-port') || p.code === 'admin-without-local-auth',
+        (p) => (p.code ?? '').startsWith('published-port') || p.code === 'admin-without-local-auth',
       ),
     );
   });
