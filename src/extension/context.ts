@@ -1,24 +1,57 @@
 import * as vscode from 'vscode';
+import { createDockerClient, nodeEndpointSources, type DockerClient } from '../core/docker';
 
 /**
  * What every feature needs, passed explicitly instead of module globals.
  * Two disposal scopes: the extension's lifetime (`subscriptions`) and one
- * Docker connection's (`connectionScope`, renewed when the engine changes).
+ * Docker connection's (`onConnection`), renewed when the engine setting changes.
  */
 export class WorkbenchContext {
   readonly log: vscode.LogOutputChannel;
   readonly subscriptions: vscode.Disposable[];
   private connectionDisposables: vscode.Disposable[] = [];
+  private client: DockerClient | undefined;
+  private readonly dockerChanged = new vscode.EventEmitter<DockerClient>();
+  /** Fires after `nso.docker.host` changed and a new client replaced the old one. */
+  readonly onDidChangeDocker = this.dockerChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.subscriptions = extension.subscriptions;
     this.log = vscode.window.createOutputChannel('NSO Workbench', { log: true });
-    this.subscriptions.push(this.log);
+    this.subscriptions.push(
+      this.log,
+      this.dockerChanged,
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('nso.docker.host') || !this.client) return;
+        this.resetConnection();
+        this.client = undefined;
+        this.dockerChanged.fire(this.docker);
+      }),
+    );
   }
 
   /** True when the workspace is trusted: only then may we run containers or commands. */
   get trusted(): boolean {
     return vscode.workspace.isTrusted;
+  }
+
+  /**
+   * The Docker client, created on first use (activation makes no Docker call).
+   * `nso.docker.host` wins over DOCKER_HOST, DOCKER_CONTEXT and the CLI's context.
+   * Creating it can throw a DockerError of kind `configuration` (e.g. a bad host string).
+   */
+  get docker(): DockerClient {
+    if (!this.client) {
+      const override = vscode.workspace
+        .getConfiguration('nso')
+        .get<string>('docker.host', '')
+        .trim();
+      this.client = createDockerClient({
+        sources: nodeEndpointSources(override ? { hostOverride: override } : {}),
+      });
+      this.log.info(`Docker engine: ${this.client.endpoint.description}`);
+    }
+    return this.client;
   }
 
   /** Registers something that lives as long as the current Docker connection. */
@@ -31,8 +64,24 @@ export class WorkbenchContext {
     for (const d of this.connectionDisposables.splice(0)) d.dispose();
   }
 
-  async dispose(): Promise<void> {
+  dispose(): Promise<void> {
     this.resetConnection();
-    await Promise.resolve();
+    return Promise.resolve();
   }
+}
+
+/** VS Code's cancellation token as the AbortSignal the core takes. */
+export function toAbortSignal(token: vscode.CancellationToken): {
+  signal: AbortSignal;
+  dispose(): void;
+} {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  const sub = token.onCancellationRequested(() => controller.abort());
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      sub.dispose();
+    },
+  };
 }
