@@ -6,6 +6,25 @@ import * as esbuild from 'esbuild';
 const dev = process.argv.includes('--dev');
 const watch = process.argv.includes('--watch');
 
+// dockerode's BuildKit session support (gRPC and protobuf, ~400 KB) serves
+// only image builds with BuildKit, which NSO Workbench never starts; the
+// module is replaced by one that says so if it were ever called.
+const noBuildKit = {
+  name: 'no-buildkit-session',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) =>
+      args.importer.includes(`${'node_modules'}/dockerode/`)
+        ? { path: args.path, namespace: 'no-buildkit' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'no-buildkit' }, () => ({
+      contents:
+        "module.exports = function () { throw new Error('BuildKit sessions are not part of NSO Workbench'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
@@ -20,6 +39,7 @@ const common = {
   // they are not shipped, and ssh2 falls back to pure JS without them.
   external: ['cpu-features', './crypto/build/Release/sshcrypto.node'],
   metafile: true,
+  plugins: [noBuildKit],
 };
 
 const entries = [
@@ -28,6 +48,8 @@ const entries = [
     outfile: 'dist/extension.js',
     external: ['vscode'],
   },
+  // The Docker layer, which the extension requires on first use (see src/extension/dockerModule.ts).
+  { entryPoints: ['src/core/docker/index.ts'], outfile: 'dist/docker.js' },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   {
     entryPoints: ['src/cli/cli.ts'],

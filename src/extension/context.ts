@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { createDockerClient, nodeEndpointSources, type DockerClient } from '../core/docker';
+import type { DockerClient } from '../core/docker';
+import { dockerModule } from './dockerModule';
 
 /**
  * What every feature needs, passed explicitly instead of module globals.
@@ -46,6 +47,7 @@ export class WorkbenchContext {
         .getConfiguration('nso')
         .get<string>('docker.host', '')
         .trim();
+      const { createDockerClient, nodeEndpointSources } = dockerModule();
       this.client = createDockerClient({
         sources: nodeEndpointSources(override ? { hostOverride: override } : {}),
       });

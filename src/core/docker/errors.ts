@@ -91,8 +91,18 @@ export class DockerError extends Error {
   }
 }
 
+/**
+ * Checks by shape, not `instanceof`: the extension loads the Docker layer as
+ * its own bundle (dist/docker.js), so its DockerError class is not the one
+ * other bundles see.
+ */
 export function isDockerError(error: unknown, kind?: DockerErrorKind): error is DockerError {
-  return error instanceof DockerError && (kind === undefined || error.kind === kind);
+  return (
+    error instanceof Error &&
+    error.name === 'DockerError' &&
+    typeof (error as Partial<DockerError>).kind === 'string' &&
+    (kind === undefined || (error as DockerError).kind === kind)
+  );
 }
 
 /** The error for our own timeout firing. */
@@ -294,8 +304,8 @@ function translateTransportError(
       if (isSocket) {
         return make(
           'unreachable',
-          `Docker is not reachable at ${where}: is the Docker ${isPipe ? 'Desktop' : 'daemon'} ` +
-            `running? (${raw})`,
+          `Docker is not reachable at ${where}: ` +
+            `${isPipe ? 'is Docker Desktop running?' : 'is the Docker daemon running?'} (${raw})`,
         );
       }
       return make(
@@ -467,7 +477,9 @@ function conflictSentence(said: string, operation: DockerOperation): string {
   if (/is paused/i.test(said)) {
     return `Container ${name} is paused: unpause it first`;
   }
-  const imageInUse = /image is (?:being used|referenced) .*?container (\w{6,})/i.exec(said);
+  const imageInUse =
+    /container (\w{6,}) is using its referenced image/i.exec(said) ??
+    /image is being used by (?:running |stopped )?container (\w{6,})/i.exec(said);
   if (imageInUse) {
     return (
       `Image ${name} is used by container ${(imageInUse[1] ?? '').slice(0, 12)}: ` +
