@@ -1,0 +1,50 @@
+// What the providers share about an open ncs.conf: its scan (reused while the
+// text is unchanged), whether it is an ncs.conf.d/ fragment, and the settings
+// that shape validation (schema, environment, production container).
+
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { isFragmentPath } from '../ncsconf/binding';
+import type { ProductionContainer } from '../ncsconf/containerChecks';
+import { scanXml, type XmlDocument } from '../ncsconf/xmlScanner';
+import type { ContainerContext } from './protocol';
+import type { SchemaHolder } from './schemaHolder';
+
+export class ConfDocuments {
+  private readonly scans = new Map<string, { version: number; doc: XmlDocument }>();
+  environment: Record<string, string> = {};
+  container: ContainerContext | undefined;
+
+  constructor(readonly schema: SchemaHolder) {}
+
+  scan(document: TextDocument): XmlDocument {
+    const known = this.scans.get(document.uri);
+    if (known && known.version === document.version) return known.doc;
+    const doc = scanXml(document.getText());
+    this.scans.set(document.uri, { version: document.version, doc });
+    return doc;
+  }
+
+  forget(uri: string): void {
+    this.scans.delete(uri);
+  }
+
+  isFragment(uri: string): boolean {
+    return isFragmentPath(uriPath(uri));
+  }
+
+  /** The production container as this document sees it (with its mount point), if any. */
+  containerFor(uri: string): ProductionContainer | undefined {
+    const ctx = this.container;
+    if (!ctx) return undefined;
+    const mount = ctx.mounts?.find((m) => m.uri === uri);
+    return mount ? { ...ctx.container, mountedAt: mount.containerPath } : { ...ctx.container };
+  }
+}
+
+function uriPath(uri: string): string {
+  try {
+    return decodeURIComponent(new URL(uri).pathname);
+  } catch {
+    return uri;
+  }
+}
