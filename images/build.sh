@@ -121,6 +121,15 @@ find_mirror() {
   echo "$DEFAULT_MIRROR"
 }
 
+# Several test runs may call this script at once: one builds, the others
+# wait and then find everything up to date.
+mkdir -p "$CACHE_DIR"
+exec 9>"$CACHE_DIR/images-build.lock"
+if ! flock -n 9; then
+  say "another images/build.sh is running: waiting for it"
+  flock 9
+fi
+
 # ---------------------------------------------------------------- base image
 BASE_HASH="$(printf '%s\n' "$SUITE" "$VARIANT" "${BASE_PACKAGES[@]}" | sort | sha)"
 BASE_TAG="nso-sim-base:$BASE_HASH"
@@ -178,14 +187,16 @@ build_base() {
 
 # ---------------------------------------------------------------- derived images
 # A hash of everything that goes into an image: its own folder, the shared
-# images/common/ folder (file names, modes and contents) and the base image.
+# images/common/ folder (file names, modes and contents) and the base image
+# (its id, so that a rebuilt base with the same package list counts too).
 source_hash() {
-  local name="$1"
+  local name="$1" base_id
+  base_id="$(docker image inspect -f '{{.Id}}' "$BASE_TAG")"
   (
     cd "$IMAGES_DIR"
-    find "$name" common -type f -printf '%p %m\n' | LC_ALL=C sort
-    find "$name" common -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-    echo "$BASE_TAG"
+    find "$name" common -type f -not -path '*/__pycache__/*' -printf '%p %m\n' | LC_ALL=C sort
+    find "$name" common -type f -not -path '*/__pycache__/*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+    echo "$BASE_TAG $base_id"
   ) | sha
 }
 
