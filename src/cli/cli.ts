@@ -1,8 +1,10 @@
 // nso-workbench: the command-line face of the same core the extension uses.
 import { addSubcommand, runCli } from './main';
+import { lintConfCommand } from './lintConf';
 import { packagesCommand } from './packagesCommand';
 
 addSubcommand(packagesCommand);
+addSubcommand(lintConfCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {
