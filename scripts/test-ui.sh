@@ -10,8 +10,6 @@ set -euo pipefail
 SETUP_NAME=test-ui
 # shellcheck source=scripts/setup-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup-lib.sh"
-# shellcheck source=scripts/test-lib.sh
-source "$(dirname "${BASH_SOURCE[0]}")/test-lib.sh"
 cd "$REPO_ROOT"
 require_vscode_host
 

@@ -1,0 +1,168 @@
+// Activation time of NSO Workbench in a real VS Code (code-server), measured
+// two ways, each over several fresh windows, reported as the median:
+//
+// activateMs: the extension host payload bench/activatePayload.ts times
+//   ext.activate() in a window whose workspace does not activate the extension
+//   by itself: module loading + activate() + its returned promise, once the
+//   extension host is idle. This is the figure held to the target (< 50 ms).
+//   activateCpuMs, the extension host's CPU time meanwhile, comes with it: it
+//   moves less than wall time when other work loads the machine.
+// startupActivationMs: VS Code's own figure for the sample workspace, read
+//   where a user reads it ("Developer: Show Running Extensions"): code loading
+//   + the activate() call, during window start-up, while the built-in
+//   extensions activate on the same two cores. Shown for comparison.
+//
+// Usage: node --import tsx bench/activate.ts [runs]   (bench/run.sh builds first)
+// Writes bench/results/activate.json.
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { launchChromium } from '../test/exthost/harness/browser';
+import {
+  createProfile,
+  locateVsCodeHost,
+  startCodeServer,
+} from '../test/exthost/harness/codeServer';
+import { compilePayload } from '../test/exthost/harness/compile';
+import { runInExtensionHost } from '../test/exthost/harness/extensionHost';
+import { repoRoot, sampleWorkspace, testResultsDir } from '../test/exthost/harness/paths';
+import { killProcessGroupsOnSignal } from '../test/exthost/harness/processGroups';
+import { Workbench } from '../test/ui/workbench';
+import type { ActivationSample } from './activatePayload';
+
+const targetActivateMs = 50;
+const runTimeoutMs = 120_000;
+const uiTimeoutMs = 30_000;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One fresh window, empty workspace: the payload times ext.activate(). */
+async function payloadSample(payloadModule: string, runDir: string): Promise<ActivationSample> {
+  const workspace = path.join(runDir, 'empty-workspace');
+  mkdirSync(workspace, { recursive: true });
+  const outcome = await runInExtensionHost({
+    extensionDevelopmentPath: repoRoot,
+    payloadModule,
+    workspace,
+    runDir,
+    timeoutMs: runTimeoutMs,
+  });
+  const sample = outcome.result?.data as ActivationSample | undefined;
+  if (outcome.exitCode !== 0 || !sample) {
+    throw new Error(`activation payload failed: ${outcome.reason ?? 'no result'}`);
+  }
+  return sample;
+}
+
+/** One fresh window on the sample workspace: VS Code's Running Extensions figure. */
+async function startupSample(runDir: string): Promise<number> {
+  const host = locateVsCodeHost();
+  const profile = createProfile(path.join(runDir, 'profile'));
+  const workspace = path.join(runDir, 'nso-sample');
+  cpSync(sampleWorkspace, workspace, { recursive: true });
+  const server = await startCodeServer(host, profile, {
+    smokeTestDriver: true,
+    logFile: path.join(runDir, 'code-server.log'),
+  });
+  const browser = await launchChromium().catch(async (e: unknown) => {
+    await server.stop();
+    throw e;
+  });
+  try {
+    const page = await browser.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // The repository itself as the extension under development, as in the
+    // payload runs, but no tests: the window just starts.
+    const payload = [['extensionDevelopmentPath', `vscode-remote://remote${repoRoot}`]];
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(workspace)}` +
+        `&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      { timeout: 60_000 },
+    );
+    const workbench = new Workbench(page, path.join(testResultsDir, 'bench'));
+    await workbench.waitUntilReady();
+    await workbench.runCommand('Developer: Show Running Extensions');
+    // A development extension is listed by its id, an installed one by its name.
+    const row = page
+      .locator('.monaco-list-row')
+      .filter({ hasText: /NSO Workbench|nso-workbench\.nso-workbench/ })
+      .first();
+    // The list renders only the rows in view: page down until ours is there.
+    const list = page.locator('.monaco-list-row').filter({ hasText: /Activation: \d+ms/ });
+    await list.first().click({ timeout: uiTimeoutMs });
+    for (let i = 0; i < 10 && (await row.count()) === 0; i++) await page.keyboard.press('PageDown');
+    const time = row.locator('.activation-time').filter({ hasText: /Activation: \d+ms/ });
+    const text = await time.innerText();
+    const ms = /Activation: (\d+)ms/.exec(text)?.[1];
+    if (ms === undefined) throw new Error(`unexpected activation text: ${text}`);
+    return Number(ms);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const runs = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 5);
+  killProcessGroupsOnSignal();
+  const outDir = path.join(repoRoot, 'out', 'bench');
+  await compilePayload([path.join(repoRoot, 'bench', 'activatePayload.ts')], outDir);
+  const payloadModule = path.join(outDir, 'activatePayload.js');
+
+  const activateMs: number[] = [];
+  const activateCpuMs: number[] = [];
+  const settleMs: number[] = [];
+  const startupActivationMs: number[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const runDir = mkdtempSync(path.join(os.tmpdir(), 'nso-bench-'));
+    try {
+      const sample = await payloadSample(payloadModule, path.join(runDir, 'payload'));
+      activateMs.push(sample.activateMs);
+      activateCpuMs.push(sample.activateCpuMs);
+      settleMs.push(sample.settleMs);
+      startupActivationMs.push(await startupSample(path.join(runDir, 'startup')));
+    } finally {
+      rmSync(runDir, { recursive: true, force: true });
+    }
+    console.log(
+      `[bench] run ${i}/${runs}: activate ${activateMs.at(-1)!.toFixed(1)} ms ` +
+        `(${activateCpuMs.at(-1)!.toFixed(1)} ms CPU), ` +
+        `start-up activation (VS Code) ${startupActivationMs.at(-1)!} ms`,
+    );
+  }
+
+  const result = {
+    measuredAt: new Date().toISOString(),
+    codeServer: locateVsCodeHost().version,
+    runs,
+    loadAverage: os.loadavg(),
+    activateMs: { median: median(activateMs), samples: activateMs, target: targetActivateMs },
+    activateCpuMs: { median: median(activateCpuMs), samples: activateCpuMs },
+    /** How long each extension host took to go idle first (20 s: it never did). */
+    settleMs: settleMs.map(Math.round),
+    startupActivationMs: { median: median(startupActivationMs), samples: startupActivationMs },
+    method:
+      'activateMs: ext.activate() timed inside the extension host of a fresh window whose ' +
+      'workspace does not activate the extension (load + activate() + returned promise), ' +
+      'after the extension host went idle; activateCpuMs: CPU time of the extension host ' +
+      'meanwhile. ' +
+      'startupActivationMs: VS Code "Running Extensions" figure (code loading + activate call) ' +
+      'in the sample workspace during window start-up.',
+  };
+  const resultsDir = path.join(repoRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path.join(resultsDir, 'activate.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+  return result.activateMs.median < targetActivateMs ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error('[bench] error:', e);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,73 @@
+// Runs inside the extension host of a window whose workspace does not trigger
+// NSO Workbench's activation events, so the extension is still inactive when
+// this runs. It then times the real ext.activate(): loading dist/extension.js,
+// calling activate() and waiting for what it returns, as VS Code does when an
+// activation event fires.
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { resultFileEnv, type PayloadResult } from '../test/exthost/harness/result';
+
+export interface ActivationSample {
+  /** Wall-clock time of ext.activate(). */
+  activateMs: number;
+  /** CPU time the extension host spent meanwhile (user + system): less sensitive to a busy machine. */
+  activateCpuMs: number;
+  /** How long the extension host took to become idle before the measurement. */
+  settleMs: number;
+}
+
+const quietTickMs = 3;
+const quietTicksNeeded = 20;
+const settleTimeoutMs = 20_000;
+
+/**
+ * Waits until the extension host's event loop is idle (a run of timer ticks
+ * that each come back within quietTickMs), so the built-in extensions that
+ * activate after start-up do not run inside the measurement. Gives up quietly
+ * after settleTimeoutMs: the figure is then recorded as it is.
+ */
+async function settle(): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  while (quiet < quietTicksNeeded && performance.now() - started < settleTimeoutMs) {
+    const before = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    quiet = performance.now() - before <= quietTickMs ? quiet + 1 : 0;
+  }
+  return performance.now() - started;
+}
+
+function record(result: Omit<PayloadResult, 'pid' | 'at'>): void {
+  const file = process.env[resultFileEnv];
+  if (!file) return;
+  writeFileSync(
+    file,
+    JSON.stringify({ ...result, pid: process.pid, at: new Date().toISOString() }),
+  );
+}
+
+export async function run(): Promise<void> {
+  record({ state: 'started' });
+  try {
+    const extension = vscode.extensions.getExtension('nso-workbench.nso-workbench');
+    if (!extension) throw new Error('nso-workbench.nso-workbench is not loaded');
+    if (extension.isActive) {
+      throw new Error('the extension is already active: the bench workspace must not activate it');
+    }
+    const settleMs = await settle();
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await extension.activate();
+    const activateMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const sample: ActivationSample = {
+      activateMs,
+      activateCpuMs: (cpu.user + cpu.system) / 1000,
+      settleMs,
+    };
+    record({ state: 'passed', data: sample });
+  } catch (e) {
+    record({ state: 'failed', error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    throw e;
+  }
+}
