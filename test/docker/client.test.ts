@@ -396,6 +396,32 @@ describe('DockerClient against a real engine', function () {
       assert.deepEqual(await sleepersLeft(), []);
     });
 
+    it('runs argv directly in an image without sh, and says why the default needs sh', async () => {
+      // An image holding nothing but the busybox binary, so there is no sh on the PATH.
+      const rootfs = fs.mkdtempSync(path.join(scratch, 'nosh-'));
+      fs.writeFileSync(path.join(rootfs, 'busybox'), await docker.readFile(box, '/bin/busybox'), {
+        mode: 0o755,
+      });
+      const noShell = `${uniqueName('nosh')}:1`;
+      execFileSync('bash', [
+        '-c',
+        'tar -C "$1" -c . | docker import - "$2"',
+        'import',
+        rootfs,
+        noShell,
+      ]);
+      images.push(noShell);
+      const id = await sleeper({ image: noShell, cmd: ['/busybox', 'sleep', '3600'], init: false });
+
+      const direct = await docker.exec(id, ['/busybox', 'echo', 'a b'], { withoutShell: true });
+      assert.deepEqual([direct.exitCode, direct.stdout], [0, 'a b\n']);
+      await expectDockerError(
+        docker.exec(id, ['/busybox', 'true']),
+        'engine',
+        /has no sh, which running a command that can be stopped needs/,
+      );
+    });
+
     it('refuses an empty argv', async () => {
       await expectDockerError(docker.exec(box, []), 'badRequest', /No command given/);
     });

@@ -85,7 +85,7 @@ describe('ssh host keys for ssh:// engines', () => {
       isEncryptedPrivateKey(fs.readFileSync(keygen('locked', 'secret phrase'), 'utf8')),
       true,
     );
-    const pem = keygen('pem', 'secret phrase', 'rsa');
+    const pem = keygen('pem', 'secret phrase', 'ecdsa');
     execFileSync('ssh-keygen', [
       '-q',
       '-p',

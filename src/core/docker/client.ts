@@ -340,7 +340,10 @@ export interface ExecOptions extends CallOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly user?: string;
   readonly workingDir?: string;
-  /** Data for the command's standard input; it sees end-of-file after it. */
+  /**
+   * Data for the command's standard input; it sees end-of-file after it. A
+   * stream is consumed, and destroyed once the command has ended.
+   */
   readonly stdin?: string | Buffer | Readable;
   /** Called with each piece of output as it arrives (decoded as UTF-8). */
   readonly onStdout?: (text: string) => void;

@@ -355,58 +355,64 @@ class DockerodeClient implements DockerClient {
     pipeline(archive, counter, () => undefined);
 
     // Loading a multi-gigabyte NSO image takes minutes: no default timeout, only the caller's.
-    return this.call(
-      operation,
-      options,
-      async (signal) => {
-        const response = (await this.docker.loadImage(counter, {
-          quiet: false,
-          abortSignal: signal,
-        })) as Readable;
-        const loaded: string[] = [];
-        let failure: string | undefined;
-        const lines = new LineSplitter((line) => {
-          if (line.trim() === '') return;
-          let message: Record<string, unknown>;
-          try {
-            message = asObject(JSON.parse(line));
-          } catch {
-            return;
+    // Whatever the outcome, the archive is released (a cancelled load leaves it half read).
+    try {
+      return await this.call(
+        operation,
+        options,
+        async (signal) => {
+          const response = (await this.docker.loadImage(counter, {
+            quiet: false,
+            abortSignal: signal,
+          })) as Readable;
+          const loaded: string[] = [];
+          let failure: string | undefined;
+          const lines = new LineSplitter((line) => {
+            if (line.trim() === '') return;
+            let message: Record<string, unknown>;
+            try {
+              message = asObject(JSON.parse(line));
+            } catch {
+              return;
+            }
+            const error =
+              asString(asObject(message.errorDetail).message) || asString(message.error);
+            if (error) failure = error;
+            const text = asString(message.stream);
+            const loadedMatch = /Loaded image(?: ID)?: (\S+)/.exec(text);
+            if (loadedMatch?.[1] !== undefined) loaded.push(loadedMatch[1]);
+            const status = asString(message.status);
+            if (status && onProgress) {
+              const detail = asObject(message.progressDetail);
+              onProgress({
+                bytesSent,
+                status,
+                layer: asString(message.id) || undefined,
+                current: typeof detail.current === 'number' ? detail.current : undefined,
+                total: typeof detail.total === 'number' ? detail.total : undefined,
+              });
+            }
+          });
+          for await (const chunk of response) {
+            lines.push(chunk as Buffer);
           }
-          const error = asString(asObject(message.errorDetail).message) || asString(message.error);
-          if (error) failure = error;
-          const text = asString(message.stream);
-          const loadedMatch = /Loaded image(?: ID)?: (\S+)/.exec(text);
-          if (loadedMatch?.[1] !== undefined) loaded.push(loadedMatch[1]);
-          const status = asString(message.status);
-          if (status && onProgress) {
-            const detail = asObject(message.progressDetail);
-            onProgress({
-              bytesSent,
-              status,
-              layer: asString(message.id) || undefined,
-              current: typeof detail.current === 'number' ? detail.current : undefined,
-              total: typeof detail.total === 'number' ? detail.total : undefined,
+          lines.end();
+          if (failure !== undefined) {
+            throw new DockerError({
+              kind: 'engine',
+              message: `Docker could not load the image archive: ${failure}`,
+              endpoint: this.endpoint.description,
+              action: operation.action,
+              engineMessage: failure,
             });
           }
-        });
-        for await (const chunk of response) {
-          lines.push(chunk as Buffer);
-        }
-        lines.end();
-        if (failure !== undefined) {
-          throw new DockerError({
-            kind: 'engine',
-            message: `Docker could not load the image archive: ${failure}`,
-            endpoint: this.endpoint.description,
-            action: operation.action,
-            engineMessage: failure,
-          });
-        }
-        return { loaded };
-      },
-      undefined,
-    );
+          return { loaded };
+        },
+        undefined,
+      );
+    } finally {
+      counter.destroy();
+    }
   }
 
   async removeImage(image: Ref, options: ImageRemoveOptions = {}): Promise<void> {
@@ -858,7 +864,7 @@ class DockerodeClient implements DockerClient {
       run.signal.addEventListener('abort', () => resolve(), { once: true });
     });
 
-    if (hasStdin) feedStdin(stream, options.stdin);
+    const stopFeeding = feedStdin(stream, options.stdin);
 
     try {
       const outcome = await Promise.race([
@@ -888,6 +894,7 @@ class DockerodeClient implements DockerClient {
       throw this.failure(error, operation, run);
     } finally {
       run.dispose();
+      stopFeeding();
     }
 
     pidResolve(undefined);
@@ -1212,16 +1219,24 @@ function logLineReader(
   };
 }
 
-function feedStdin(stream: NodeJS.WritableStream, stdin: ExecOptions['stdin']): void {
-  if (stdin === undefined) return;
+/**
+ * Writes the command's input and closes it. Returns what releases a stream
+ * input once the command has ended (it may not have read all of it).
+ */
+function feedStdin(stream: NodeJS.WritableStream, stdin: ExecOptions['stdin']): () => void {
+  if (stdin === undefined) return () => undefined;
   if (typeof stdin === 'string' || Buffer.isBuffer(stdin)) {
     stream.end(stdin);
-    return;
+    return () => undefined;
   }
   // A failing input stream ends the command's input; the command decides what that means.
   const input = new PassThrough();
   pipeline(stdin, input, () => undefined);
   input.pipe(stream);
+  return () => {
+    input.unpipe();
+    input.destroy();
+  };
 }
 
 /** Reads a stream into memory; undefined when it is longer than `limit` (and stops reading). */
