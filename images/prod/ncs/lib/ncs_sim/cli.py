@@ -42,6 +42,9 @@ def run_session(daemon, conn, req):
     s = Session(daemon, conn, user, style, bool(req.get('interactive')),
                 bool(req.get('stop_on_error')))
     daemon.logs.audit(user, s.usid, 'logged in over cli from 127.0.0.1 with authmeth:console')
+    if s.interactive:
+        conn.send({'t': 'out', 'd': '%s connected from 127.0.0.1 using console on %s\n'
+                   % (user, daemon.logs.host)})
     s.loop()
     daemon.logs.audit(user, s.usid, 'terminated session (reason: normal)')
 

@@ -162,8 +162,10 @@ class Daemon:
 
         fatal = self._startup_packages(first_start)
         if fatal is not None:
-            self.logs.ncs('NCS package upgrade has been aborted due to warnings:\n%s' % fatal, 'CRIT')
-            print('NCS package upgrade has been aborted due to warnings:\n%s' % fatal, flush=True)
+            msg = 'NCS package upgrade has been aborted due to warnings:\n%s' % fatal
+            self.logs.ncs(msg, 'CRIT')
+            if not self.verbose:
+                print(msg, flush=True)
             print('Daemon died status=%d' % EXIT_UPGRADE, flush=True)
             self._close()
             return EXIT_UPGRADE

@@ -80,6 +80,18 @@ def serve(daemon, handler):
             conn.send({'error': 'unknown operation %s' % op})
     except (BrokenPipeError, ConnectionResetError):
         pass
+    except Exception:  # noqa: BLE001 - a bug must not kill the daemon, only this request
+        import traceback
+        daemon.logs.ncs('Internal error in %s request' % op, 'ERR')
+        daemon.logs.devel(traceback.format_exc(), 'ERR')
+        try:
+            if op == 'cli':
+                conn.send({'t': 'out', 'd': 'Error: internal error\n'})
+                conn.send({'t': 'exit', 'code': 1})
+            else:
+                conn.send({'error': 'internal error', 'errno': 18, 'errname': 'internal error'})
+        except OSError:
+            pass
 
 
 def _wait_started(daemon):
