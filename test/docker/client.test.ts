@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -643,6 +644,49 @@ describe('DockerClient against a real engine', function () {
       for await (const _event of docker.events({ since: now - 1, until: now, filter: { labels } }))
         count += 1;
       assert.ok(count >= 0, 'the iteration ended by itself');
+    });
+    it('reports a broken stream so the caller can reconnect', async () => {
+      // A stand-in engine that sends one event and then goes away, as a restarting engine does.
+      const socketPath = path.join(scratch, 'restarting.sock');
+      const server = http.createServer((request, response) => {
+        assert.match(request.url ?? '', /^\/events\?/);
+        response.writeHead(200, { 'Content-Type': 'application/json' });
+        response.write(
+          `${JSON.stringify({ Type: 'container', Action: 'start', Actor: { ID: 'abc', Attributes: { name: 'nso-dev' } }, time: 1, timeNano: 1_000_000_000 })}\n`,
+        );
+        setImmediate(() => response.socket?.destroy());
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      try {
+        const client = createDockerClient({
+          sources: sourcesWith({ DOCKER_HOST: `unix://${socketPath}` }),
+        });
+        const seen: DockerEvent[] = [];
+        const error = await expectDockerError(
+          (async () => {
+            for await (const event of client.events()) seen.push(event);
+          })(),
+          'unreachable',
+        );
+        assert.deepEqual(seen, [
+          {
+            type: 'container',
+            action: 'start',
+            id: 'abc',
+            attributes: { name: 'nso-dev' },
+            time: 1000,
+          },
+        ]);
+        assert.match(
+          error.message,
+          new RegExp(
+            `^The event stream from Docker at unix://${socketPath} (broke off|ended): the engine may have restarted`,
+          ),
+        );
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
   });
 

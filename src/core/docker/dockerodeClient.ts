@@ -210,6 +210,21 @@ class DockerodeClient implements DockerClient {
     return this.withHostKeyDetail(translated);
   }
 
+  /** A stream that was flowing broke off: say that, not "could not connect". */
+  private streamBroke(error: unknown, what: string, operation: DockerOperation): DockerError {
+    if (error instanceof DockerError) return error;
+    const detail = error instanceof Error ? error.message : String(error);
+    return new DockerError({
+      kind: 'unreachable',
+      message:
+        `${what} from Docker at ${this.endpoint.description} broke off: the engine may have ` +
+        `restarted or the connection dropped (${detail})`,
+      endpoint: this.endpoint.description,
+      action: operation.action,
+      cause: error,
+    });
+  }
+
   /** ssh2 only says "verification failed"; we know why. */
   private withHostKeyDetail(error: DockerError): DockerError {
     const verdict = this.lastHostKeyVerdict;
@@ -658,7 +673,7 @@ class DockerodeClient implements DockerClient {
       yield* queue.splice(0);
     } catch (error) {
       if (scope.cause === 'cancelled') return;
-      throw this.failure(error, operation, scope);
+      throw this.streamBroke(error, `The log of container ${container}`, operation);
     } finally {
       stream.destroy();
       scope.dispose();
@@ -1027,7 +1042,7 @@ class DockerodeClient implements DockerClient {
       yield* queue.splice(0);
     } catch (error) {
       if (scope.cause === 'cancelled') return;
-      throw this.failure(error, operation, scope);
+      throw this.streamBroke(error, 'The event stream', operation);
     } finally {
       stream.destroy();
       scope.dispose();
