@@ -2,8 +2,10 @@
 import { addSubcommand, runCli } from './main';
 import { lintConfCommand } from './lintConf';
 import { packagesCommand } from './packagesCommand';
+import { buildCommand } from './buildCommand';
 
 addSubcommand(packagesCommand);
+addSubcommand(buildCommand);
 addSubcommand(lintConfCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })

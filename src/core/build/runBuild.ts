@@ -1,0 +1,705 @@
+// Building a workspace folder's NSO packages in its build container: the
+// order from required-package, only what changed since the last successful
+// build, independent packages side by side, every compiler message turned into
+// a diagnostic on a host file. The same code serves the extension, the CLI,
+// the tests and the benchmarks.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+import type { DockerClient, Labels } from '../docker/client';
+import { isDockerError } from '../docker/errors';
+import { parseBuildOutput, type BuildDiagnostic } from '../nso/buildDiagnostics';
+import {
+  chooseNsoImage,
+  containerPackagesDir,
+  ensureBuildContainer,
+  ncscVersion,
+  versionMismatchWarning,
+  type NsoImage,
+} from '../nso/buildContainer';
+import { buildOrder } from '../packages/buildOrder';
+import {
+  discoverPackages,
+  type DiscoveryProblem,
+  type WorkspacePackage,
+} from '../packages/discovery';
+import { hashPackageInputs } from '../packages/inputHash';
+import type { BuildRequest } from './buildQueue';
+import { criticalPaths, schedulePackages } from './schedule';
+import {
+  buildKey,
+  presentOutputs,
+  type BuildStateRecords,
+  type BuildStateStore,
+  type PackageBuildRecord,
+} from './buildState';
+
+export interface BuildEnvironment {
+  docker: DockerClient;
+  /** Absolute host path of the workspace folder. */
+  workspaceFolder: string;
+  /** The packages folder, relative to the workspace folder (default `packages`). */
+  packagesPath?: string;
+  /** The configured build image (`nso.buildImage`); empty picks the newest local one. */
+  buildImage?: string;
+  /** The configured production image (`nso.prodImage`), only for the version check. */
+  prodImage?: string;
+  /** Packages built at once; 0 or undefined: as many as the engine has CPUs. */
+  parallelism?: number;
+  store: BuildStateStore;
+  /** Extra labels for the build container (tests mark theirs). */
+  containerLabels?: Labels;
+  containerNamePrefix?: string;
+}
+
+/** What the build tells its face while it runs. All optional. */
+export interface BuildObserver {
+  /** One line of a package's make output, as it arrives. */
+  line?(pkg: string, line: string, stream: 'stdout' | 'stderr'): void;
+  /** Something about the build itself: the image, the container, the plan. */
+  info?(message: string): void;
+  warn?(message: string): void;
+  packageStarted?(pkg: string, started: number, toBuild: number): void;
+  packageFinished?(result: PackageBuildResult): void;
+}
+
+/** A diagnostic on a host file (messages about files outside the package sit on its package-meta-data.xml). */
+export type PackageDiagnostic = Omit<BuildDiagnostic, 'file'> & { file: string };
+
+export type PackageBuildStatus =
+  /** make ran and succeeded. */
+  | 'built'
+  /** Nothing changed since the last successful build. */
+  | 'upToDate'
+  /** The package has no src/Makefile, like the seed's loop over packages/*\/src skips it. */
+  | 'nothingToBuild'
+  | 'failed'
+  /** Not built because a package it requires failed, or the build stopped. */
+  | 'skipped'
+  | 'cancelled';
+
+export interface PackageBuildResult {
+  name: string;
+  dirName: string;
+  dir: string;
+  metaDataPath: string;
+  status: PackageBuildStatus;
+  /** True when `make clean` ran first. */
+  clean: boolean;
+  durationMs: number;
+  exitCode?: number;
+  diagnostics: PackageDiagnostic[];
+  /** Why it failed or was skipped, in a sentence. */
+  message?: string;
+}
+
+export type BuildFailure =
+  | 'noPackagesFolder'
+  | 'unknownPackage'
+  | 'cycle'
+  | 'engine'
+  | 'noImage'
+  | 'containerStopped'
+  | 'diskFull'
+  | 'docker';
+
+export interface BuildReport {
+  workspaceFolder: string;
+  packagesDir: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  /** Set when the build could not run or stopped early: what happened and what to do. */
+  failure?: { kind: BuildFailure; message: string; imageMissing?: 'none' | 'missing' };
+  warnings: string[];
+  image?: NsoImage;
+  container?: string;
+  parallelism?: number;
+  /** Every package the request covered, in build order. */
+  packages: PackageBuildResult[];
+  /** Malformed package-meta-data.xml files: their packages were left out. */
+  problems: DiscoveryProblem[];
+  durationMs: number;
+}
+
+const diskFull = /No space left on device|ENOSPC|Disk quota exceeded/;
+const hashConcurrency = 4;
+
+/** The shell script run in the container; the package's src folder is $1, never part of the script. */
+export function makeArgv(srcDirInContainer: string, clean: boolean): string[] {
+  // `cd` rather than `make -C`: make then prints no "Entering directory" line
+  // whose quoting breaks on folder names with quotes, and relative paths in
+  // compiler messages stay relative to src/.
+  const script = clean
+    ? 'cd -- "$1" && make clean && exec make all'
+    : 'cd -- "$1" && exec make all';
+  return ['bash', '-lc', script, 'nso-build', srcDirInContainer];
+}
+
+/** A report for a request that never ran (dropped from the queue). */
+export function cancelledReport(workspaceFolder: string, packagesPath = 'packages'): BuildReport {
+  return {
+    workspaceFolder,
+    packagesDir: path.resolve(workspaceFolder, packagesPath),
+    status: 'cancelled',
+    warnings: [],
+    packages: [],
+    problems: [],
+    durationMs: 0,
+  };
+}
+
+interface Planned {
+  pkg: WorkspacePackage;
+  requires: string[];
+  clean: boolean;
+  key?: string;
+  result?: PackageBuildResult;
+  hasMakefile: boolean;
+}
+
+/** Builds the requested packages of one workspace folder. Never throws for build failures. */
+export async function runBuild(
+  env: BuildEnvironment,
+  request: BuildRequest,
+  observer: BuildObserver = {},
+  signal?: AbortSignal,
+): Promise<BuildReport> {
+  const started = performance.now();
+  const packagesPath = env.packagesPath ?? 'packages';
+  const report: BuildReport = {
+    workspaceFolder: env.workspaceFolder,
+    packagesDir: path.resolve(env.workspaceFolder, packagesPath),
+    status: 'succeeded',
+    warnings: [],
+    packages: [],
+    problems: [],
+    durationMs: 0,
+  };
+  const finish = (): BuildReport => {
+    report.durationMs = performance.now() - started;
+    if (report.status === 'succeeded') {
+      const bad = report.packages.some((p) => p.status === 'failed' || p.status === 'skipped');
+      if (report.failure || bad) report.status = 'failed';
+    }
+    if (signal?.aborted && report.status !== 'failed') report.status = 'cancelled';
+    return report;
+  };
+  const fail = (kind: BuildFailure, message: string): BuildReport => {
+    report.failure = { kind, message };
+    report.status = 'failed';
+    return finish();
+  };
+
+  // 1. The packages, as NSO would load them.
+  const discovery = await discoverPackages(env.workspaceFolder, packagesPath);
+  report.packagesDir = discovery.packagesDir;
+  report.problems = discovery.problems;
+  if (!discovery.exists)
+    return fail('noPackagesFolder', await missingFolderMessage(discovery.packagesDir));
+  for (const p of discovery.problems)
+    observer.warn?.(`${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped.`);
+
+  // 2. The order, and what the request covers: the packages asked for and what they require.
+  const all = discovery.packages;
+  const byName = new Map(all.map((p) => [p.name, p]));
+  const order = buildOrder(
+    all.map((p) => ({ name: p.name, requires: p.metaData.requiredPackages.map((r) => r.name) })),
+  );
+  if (!order.ok) {
+    const names = order.cycle.join(' → ');
+    for (const name of new Set(order.cycle)) {
+      const p = byName.get(name)!;
+      report.packages.push(
+        failedResult(
+          p,
+          `Packages require each other in a cycle: ${names}. Remove one required-package to break it.`,
+        ),
+      );
+    }
+    return fail(
+      'cycle',
+      `The packages require each other in a cycle (${names}): NSO cannot load them in any order. Remove one of the required-package entries in their package-meta-data.xml.`,
+    );
+  }
+  const unknown = (request.packages ?? []).filter((n) => !byName.has(n));
+  if (unknown.length > 0) {
+    return fail(
+      'unknownPackage',
+      `No package named ${unknown.join(', ')} in ${discovery.packagesDir} (known: ${all.map((p) => p.name).join(', ') || 'none'}).`,
+    );
+  }
+  const targets = new Set(request.packages ?? all.map((p) => p.name));
+  const covered = new Set<string>();
+  const addWithRequirements = (name: string): void => {
+    if (covered.has(name)) return;
+    covered.add(name);
+    for (const r of byName.get(name)!.metaData.requiredPackages)
+      if (byName.has(r.name)) addWithRequirements(r.name);
+  };
+  for (const t of targets) addWithRequirements(t);
+  const planned: Planned[] = order.waves
+    .flat()
+    .filter((n) => covered.has(n))
+    .map((n) => {
+      const pkg = byName.get(n)!;
+      return {
+        pkg,
+        requires: pkg.metaData.requiredPackages.map((r) => r.name).filter((r) => covered.has(r)),
+        clean: (request.clean ?? false) && targets.has(n),
+        hasMakefile: false,
+      };
+    });
+  if (planned.length === 0) {
+    observer.info?.(`No packages in ${discovery.packagesDir}.`);
+    return finish();
+  }
+
+  // 3. The build image (its id is part of every build key).
+  let image: NsoImage;
+  try {
+    const choice = await chooseNsoImage(env.docker, 'build', env.buildImage, signal);
+    if (!choice.ok) {
+      report.failure = { kind: 'noImage', message: choice.message, imageMissing: choice.reason };
+      report.status = 'failed';
+      return finish();
+    }
+    image = choice.image;
+    report.image = image;
+  } catch (err) {
+    return dockerFailure(err);
+  }
+
+  // 4. Hash what each package's build reads; decide what is up to date.
+  const records = await env.store.load();
+  await forEachLimited(planned, hashConcurrency, async (p) => {
+    p.hasMakefile = await isFile(path.join(p.pkg.dir, 'src', 'Makefile'));
+  });
+  const hashes = new Map<string, string>();
+  await forEachLimited(planned, hashConcurrency, async (p) => {
+    try {
+      hashes.set(p.pkg.name, (await hashPackageInputs(p.pkg.dir)).hash);
+    } catch (err) {
+      p.result = failedResult(p.pkg, unreadableMessage(p.pkg.dir, err));
+    }
+  });
+  for (const p of planned) {
+    if (p.result) continue;
+    const deps = p.requires.map((r) => planned.find((q) => q.pkg.name === r)!);
+    const unhashed = deps.find((d) => !d.key);
+    if (unhashed) {
+      p.result = emptyResult(
+        p.pkg,
+        'skipped',
+        `not built: it requires ${unhashed.pkg.name}, which could not be read`,
+      );
+      continue;
+    }
+    p.key = buildKey(
+      hashes.get(p.pkg.name)!,
+      image.id,
+      deps.map((d) => [d.pkg.name, d.key!] as const),
+    );
+    const record = records[p.pkg.name];
+    if (!p.hasMakefile) {
+      p.result = emptyResult(p.pkg, 'nothingToBuild', 'no src/Makefile: nothing to build');
+    } else if (!p.clean && record?.key === p.key && (await outputsStillThere(p.pkg.dir, record))) {
+      p.result = emptyResult(p.pkg, 'upToDate', 'up to date');
+    }
+  }
+  for (const p of planned) if (p.result) observer.packageFinished?.(p.result);
+  const toBuild = planned.filter((p) => !p.result);
+  if (toBuild.length === 0) {
+    report.packages = planned.map((p) => p.result!);
+    return finish();
+  }
+
+  // 5. The container, and how many packages to build at once.
+  let container: string;
+  try {
+    const c = await ensureBuildContainer(
+      env.docker,
+      {
+        workspaceFolder: env.workspaceFolder,
+        packagesDir: discovery.packagesDir,
+        image,
+        ...(env.containerLabels ? { labels: env.containerLabels } : {}),
+        ...(env.containerNamePrefix ? { namePrefix: env.containerNamePrefix } : {}),
+      },
+      signal,
+    );
+    container = c.name;
+    report.container = c.name;
+    observer.info?.(
+      c.created
+        ? `Created build container ${c.name} from ${image.ref} (${c.created}).`
+        : `Using build container ${c.name} (${image.ref}).`,
+    );
+    await checkVersions(env, image, c.name, report, observer, signal);
+    report.parallelism =
+      env.parallelism && env.parallelism > 0
+        ? Math.floor(env.parallelism)
+        : (await env.docker.info({ signal })).cpus;
+    report.parallelism = Math.max(1, report.parallelism);
+  } catch (err) {
+    return dockerFailure(err);
+  }
+
+  // 6. Run make, dependencies first, up to `parallelism` at once.
+  const stop: { kind?: 'diskFull' | 'containerStopped' | 'docker'; message?: string } = {};
+  let startedCount = 0;
+  const saveQueue: { chain: Promise<void> } = { chain: Promise.resolve() };
+  const remember = (name: string, record: PackageBuildRecord | undefined): void => {
+    if (!record) return;
+    records[name] = record;
+    const snapshot: BuildStateRecords = { ...records };
+    saveQueue.chain = saveQueue.chain
+      .then(() => env.store.save(snapshot))
+      .catch((err: unknown) => {
+        observer.warn?.(`Could not save the build state: ${String(err)}`);
+      });
+  };
+
+  const plannedByName = new Map(planned.map((p) => [p.pkg.name, p]));
+  const settled = new Map(
+    planned
+      .filter((p) => p.result)
+      .map((p) => [p.pkg.name, settledOutcome(p.result!.status)] as const),
+  );
+  // Without a last duration, a Java package (a JVM and ant) is the slow one.
+  const expectedMs = (name: string): number =>
+    records[name]?.lastDurationMs ?? (plannedByName.get(name)!.pkg.kinds.java ? 10_000 : 1000);
+  const scheduled = toBuild.map((p) => ({ name: p.pkg.name, requires: p.requires }));
+  const priority = criticalPaths(scheduled, expectedMs);
+  await schedulePackages(scheduled, settled, report.parallelism, (n) => priority.get(n)!, {
+    stopped: () => signal?.aborted === true || stop.kind !== undefined,
+    skip: (name, blocker, how) => {
+      const p = plannedByName.get(name)!;
+      const why = `not built: it requires ${blocker}, which ${how === 'failed' ? 'failed' : 'was not built'}`;
+      p.result = { ...emptyResult(p.pkg, 'skipped', why), clean: p.clean };
+      observer.packageFinished?.(p.result);
+    },
+    run: async (name) => {
+      const p = plannedByName.get(name)!;
+      startedCount += 1;
+      observer.packageStarted?.(p.pkg.name, startedCount, toBuild.length);
+      const result = await buildOne(env.docker, container, p, observer, signal);
+      if (result.status === 'failed' && !signal?.aborted) {
+        const why = await whyFailed(env.docker, container, result, signal);
+        if (why) {
+          stop.kind = why.kind;
+          stop.message = why.message;
+          result.message = why.message;
+        }
+      }
+      p.result = result;
+      let record = recordFor(result, p, records[p.pkg.name]);
+      if (record && result.status === 'built') {
+        record = { ...record, outputs: await presentOutputs(p.pkg.dir) };
+      }
+      remember(p.pkg.name, record);
+      observer.packageFinished?.(result);
+      return result.status === 'built' ? 'ok' : 'failed';
+    },
+  });
+  for (const p of toBuild) {
+    if (p.result) continue;
+    p.result = signal?.aborted
+      ? { ...emptyResult(p.pkg, 'cancelled', 'not built: the build was cancelled'), clean: p.clean }
+      : {
+          ...emptyResult(p.pkg, 'skipped', `not built: ${stop.message ?? 'the build stopped'}`),
+          clean: p.clean,
+        };
+  }
+  await saveQueue.chain;
+
+  report.packages = planned.map((p) => p.result!);
+  if (stop.kind) {
+    report.failure = { kind: stop.kind, message: stop.message! };
+    report.status = 'failed';
+  }
+  return finish();
+
+  function dockerFailure(err: unknown): BuildReport {
+    if (isDockerError(err, 'cancelled') || signal?.aborted) {
+      report.status = 'cancelled';
+      return finish();
+    }
+    if (!isDockerError(err)) throw err;
+    const engineKinds = ['unreachable', 'permission', 'authentication', 'configuration', 'timeout'];
+    return fail(
+      engineKinds.includes(err.kind) ? 'engine' : 'docker',
+      `${err.message}.`.replace(/\.\.$/, '.'),
+    );
+  }
+}
+
+/** Builds one package: make in the container, its output live, then diagnostics. */
+async function buildOne(
+  docker: DockerClient,
+  container: string,
+  p: Planned,
+  observer: BuildObserver,
+  signal: AbortSignal | undefined,
+): Promise<PackageBuildResult> {
+  const containerDir = `${containerPackagesDir}/${p.pkg.dirName}`;
+  const lines: string[] = [];
+  const splitters = {
+    stdout: new LineSplitter((l) => {
+      lines.push(l);
+      observer.line?.(p.pkg.name, l, 'stdout');
+    }),
+    stderr: new LineSplitter((l) => {
+      lines.push(l);
+      observer.line?.(p.pkg.name, l, 'stderr');
+    }),
+  };
+  const started = performance.now();
+  const base = { ...emptyResult(p.pkg, 'built'), clean: p.clean };
+  let exitCode: number;
+  try {
+    const r = await docker.exec(container, makeArgv(`${containerDir}/src`, p.clean), {
+      signal,
+      onStdout: (t) => splitters.stdout.push(t),
+      onStderr: (t) => splitters.stderr.push(t),
+      // The lines are kept above; the client's own copy need not be big.
+      maxBufferBytes: 64 * 1024,
+      killGraceSeconds: 1,
+    });
+    exitCode = r.exitCode;
+  } catch (err) {
+    splitters.stdout.end();
+    splitters.stderr.end();
+    const durationMs = performance.now() - started;
+    if (isDockerError(err, 'cancelled') || signal?.aborted) {
+      return { ...base, status: 'cancelled', durationMs, message: 'cancelled: make was stopped' };
+    }
+    const message = isDockerError(err) ? err.message : String(err);
+    return {
+      ...base,
+      status: 'failed',
+      durationMs,
+      message,
+      diagnostics: [onMetaData(p.pkg, `The build could not run: ${message}`)],
+    };
+  }
+  splitters.stdout.end();
+  splitters.stderr.end();
+  const durationMs = performance.now() - started;
+  const diagnostics = parseBuildOutput(
+    lines.join('\n'),
+    { hostPackageDir: p.pkg.dir, containerPackageDir: containerDir },
+    exitCode,
+  ).map((d): PackageDiagnostic =>
+    d.file !== undefined
+      ? { ...d, file: d.file }
+      : { ...d, file: p.pkg.metaDataPath, line: 0, column: 0 },
+  );
+  if (exitCode !== 0) {
+    const full = lines.find((l) => diskFull.test(l));
+    return {
+      ...base,
+      status: 'failed',
+      durationMs,
+      exitCode,
+      diagnostics,
+      ...(full ? { message: full.trim() } : {}),
+    };
+  }
+  return { ...base, durationMs, exitCode, diagnostics };
+}
+
+/**
+ * A failure that is not the package's fault stops the whole build: the disk
+ * is full, or the container went away under it.
+ */
+async function whyFailed(
+  docker: DockerClient,
+  container: string,
+  result: PackageBuildResult,
+  signal: AbortSignal | undefined,
+): Promise<{ kind: 'diskFull' | 'containerStopped' | 'docker'; message: string } | undefined> {
+  let state: { running: boolean; oomKilled: boolean; exitCode: number } | undefined;
+  try {
+    state = (await docker.inspectContainer(container, { signal })).state;
+  } catch (err) {
+    if (!isDockerError(err, 'notFound')) {
+      return { kind: 'docker', message: isDockerError(err) ? err.message : String(err) };
+    }
+  }
+  if (!state?.running) {
+    const how = !state
+      ? 'was removed'
+      : state.oomKilled
+        ? 'ran out of memory and was killed'
+        : `stopped (exit code ${state.exitCode})`;
+    return {
+      kind: 'containerStopped',
+      message: `The build container ${container} ${how} while ${result.name} was building. Nothing in the workspace was changed besides make's own outputs; build again and NSO Workbench starts the container again${state?.oomKilled ? ' (give Docker more memory first)' : ''}.`,
+    };
+  }
+  if (result.message && diskFull.test(result.message)) {
+    return {
+      kind: 'diskFull',
+      message: `The disk is full: ${result.name}'s build said "${result.message}". Free space where the workspace and Docker keep their files (docker system df shows what Docker uses), then build again.`,
+    };
+  }
+  return undefined;
+}
+
+async function checkVersions(
+  env: BuildEnvironment,
+  image: NsoImage,
+  container: string,
+  report: BuildReport,
+  observer: BuildObserver,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const prod = await chooseNsoImage(env.docker, 'prod', env.prodImage, signal);
+  if (!prod.ok) return;
+  let build = image;
+  if (!build.version) {
+    const v = await ncscVersion(env.docker, container, signal);
+    if (v) build = { ...image, version: v };
+  }
+  const warning = versionMismatchWarning(build, prod.image);
+  if (warning) {
+    report.warnings.push(warning);
+    observer.warn?.(warning);
+  }
+}
+
+function recordFor(
+  result: PackageBuildResult,
+  p: Planned,
+  previous: PackageBuildRecord | undefined,
+): PackageBuildRecord | undefined {
+  const counts = {
+    errors: result.diagnostics.filter((d) => d.severity === 'error').length,
+    warnings: result.diagnostics.filter((d) => d.severity === 'warning').length,
+  };
+  const base = {
+    lastBuiltAt: Date.now(),
+    lastDurationMs: Math.round(result.durationMs),
+    ...counts,
+  };
+  if (result.status === 'built') return { key: p.key!, lastResult: 'succeeded', ...base };
+  if (result.status === 'failed') return { lastResult: 'failed', ...base };
+  if (result.status === 'cancelled') {
+    // Keep the last duration for scheduling; the outputs may be half written.
+    return {
+      lastResult: 'cancelled',
+      ...base,
+      lastDurationMs: previous?.lastDurationMs ?? base.lastDurationMs,
+    };
+  }
+  return undefined;
+}
+
+function settledOutcome(status: PackageBuildStatus): 'ok' | 'failed' | 'skipped' {
+  if (status === 'failed') return 'failed';
+  if (status === 'skipped' || status === 'cancelled') return 'skipped';
+  return 'ok';
+}
+
+function emptyResult(
+  pkg: WorkspacePackage,
+  status: PackageBuildStatus,
+  message?: string,
+): PackageBuildResult {
+  return {
+    name: pkg.name,
+    dirName: pkg.dirName,
+    dir: pkg.dir,
+    metaDataPath: pkg.metaDataPath,
+    status,
+    clean: false,
+    durationMs: 0,
+    diagnostics: [],
+    ...(message ? { message } : {}),
+  };
+}
+
+function failedResult(pkg: WorkspacePackage, message: string): PackageBuildResult {
+  return { ...emptyResult(pkg, 'failed', message), diagnostics: [onMetaData(pkg, message)] };
+}
+
+function onMetaData(pkg: WorkspacePackage, message: string): PackageDiagnostic {
+  return { file: pkg.metaDataPath, line: 0, column: 0, severity: 'error', message, source: 'make' };
+}
+
+function unreadableMessage(dir: string, err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const what = e.path ?? dir;
+  return `Cannot read ${what} (${e.code ?? String(err)}): NSO Workbench reads every source file to tell whether the package changed, and the build container needs them too. Make the folder readable (e.g. chmod -R u+rX "${dir}") and build again.`;
+}
+
+async function missingFolderMessage(packagesDir: string): Promise<string> {
+  try {
+    await fs.stat(packagesDir);
+    return `Cannot read the packages folder ${packagesDir}: check its permissions, then build again.`;
+  } catch {
+    return `There is no packages folder at ${packagesDir}: create it with one folder per package, or point the setting nso.packagesPath at yours.`;
+  }
+}
+
+async function outputsStillThere(dir: string, record: PackageBuildRecord): Promise<boolean> {
+  const now = new Set(await presentOutputs(dir));
+  return (record.outputs ?? []).every((o) => now.has(o));
+}
+
+async function isFile(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Splits streamed text into lines (without their newline or a trailing CR). */
+export class LineSplitter {
+  private rest = '';
+  constructor(private readonly emit: (line: string) => void) {}
+  push(text: string): void {
+    const parts = (this.rest + text).split('\n');
+    this.rest = parts.pop()!;
+    for (const l of parts) this.emit(l.endsWith('\r') ? l.slice(0, -1) : l);
+  }
+  end(): void {
+    if (this.rest !== '') this.emit(this.rest);
+    this.rest = '';
+  }
+}
+
+/** One line per package and a total, e.g. "4 packages: 2 built, 1 up to date, 1 failed". */
+export function summarize(report: BuildReport): string {
+  if (report.status === 'cancelled' && report.packages.length === 0) return 'Build cancelled.';
+  const count = (s: PackageBuildStatus): number =>
+    report.packages.filter((p) => p.status === s).length;
+  const parts = [
+    [count('built'), 'built'],
+    [count('upToDate'), 'up to date'],
+    [count('nothingToBuild'), 'with nothing to build'],
+    [count('failed'), 'failed'],
+    [count('skipped'), 'skipped'],
+    [count('cancelled'), 'cancelled'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, what]) => `${n as number} ${what as string}`);
+  const n = report.packages.length;
+  const head = `${n} package${n === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  return report.failure
+    ? `${report.failure.message}${n > 0 ? ` (${head})` : ''}`
+    : `${head} in ${seconds} s.`;
+}

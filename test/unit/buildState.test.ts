@@ -1,0 +1,220 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  buildKey,
+  JsonFileBuildStateStore,
+  presentOutputs,
+  type BuildStateRecords,
+} from '../../src/core/build/buildState';
+import {
+  LineSplitter,
+  makeArgv,
+  summarize,
+  type BuildReport,
+  type PackageBuildResult,
+} from '../../src/core/build/runBuild';
+import { formatDiagnostic } from '../../src/cli/buildCommand';
+import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
+import { hashPackageInputs } from '../../src/core/packages/inputHash';
+
+describe('build keys and state', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-buildstate-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const write = (rel: string, data: string): void => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), data);
+  };
+
+  it('a key changes with the inputs, the image and what the package requires', async () => {
+    write('types/package-meta-data.xml', '<ncs-package/>');
+    write('types/src/yang/types.yang', 'module types {}');
+    write('svc/src/yang/svc.yang', 'module svc {}');
+    const key = async (): Promise<{ types: string; svc: string }> => {
+      const types = buildKey((await hashPackageInputs(path.join(dir, 'types'))).hash, 'img1', []);
+      const svcInputs = (await hashPackageInputs(path.join(dir, 'svc'))).hash;
+      return { types, svc: buildKey(svcInputs, 'img1', [['types', types]]) };
+    };
+
+    const before = await key();
+    write('types/load-dir/types.fxs', 'output, not input');
+    assert.deepEqual(await key(), before, 'build outputs do not change keys');
+
+    write('types/src/yang/types.yang', 'module types { leaf x { type string; } }');
+    const after = await key();
+    assert.notEqual(after.types, before.types);
+    assert.notEqual(after.svc, before.svc, 'a changed dependency changes its dependents');
+
+    const svcInputs = (await hashPackageInputs(path.join(dir, 'svc'))).hash;
+    assert.notEqual(
+      buildKey(svcInputs, 'img2', [['types', after.types]]),
+      after.svc,
+      'another build image rebuilds',
+    );
+    assert.equal(
+      buildKey('h', 'i', [
+        ['a', '1'],
+        ['b', '2'],
+      ]),
+      buildKey('h', 'i', [
+        ['b', '2'],
+        ['a', '1'],
+      ]),
+    );
+  });
+
+  it('the CLI store keeps records in the cache folder, not the workspace, and survives damage', async () => {
+    const cache = path.join(dir, 'cache');
+    const store = JsonFileBuildStateStore.forWorkspace('/some/workspace', {
+      XDG_CACHE_HOME: cache,
+    });
+    assert.ok(store.file.startsWith(path.join(cache, 'nso-workbench', 'build-state') + path.sep));
+    assert.notEqual(
+      store.file,
+      JsonFileBuildStateStore.forWorkspace('/other/workspace', { XDG_CACHE_HOME: cache }).file,
+    );
+    assert.deepEqual(await store.load(), {});
+
+    const records: BuildStateRecords = {
+      l3vpn: {
+        key: 'k',
+        outputs: ['load-dir'],
+        lastResult: 'succeeded',
+        lastBuiltAt: 1,
+        lastDurationMs: 2,
+        errors: 0,
+        warnings: 1,
+      },
+    };
+    await store.save(records);
+    assert.deepEqual(await store.load(), records);
+    assert.deepEqual(fs.readdirSync(path.dirname(store.file)), [path.basename(store.file)]);
+
+    fs.writeFileSync(store.file, '{ not json');
+    assert.deepEqual(await store.load(), {});
+  });
+
+  it('sees which output folders a build left', async () => {
+    write('pkg/load-dir/a.fxs', '');
+    write('pkg/private-jar/a.jar', '');
+    assert.deepEqual(await presentOutputs(path.join(dir, 'pkg')), ['load-dir', 'private-jar']);
+  });
+});
+
+describe('the make command line', () => {
+  // The same argv the build container runs, run here by bash and GNU make, on
+  // folder names that would break a command glued into a string.
+  for (const name of ['with space', `it's "quoted"`, '$(touch pwned)', 'semi;colon`x`']) {
+    it(`passes the folder as data: ${name}`, async () => {
+      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-argv-'));
+      try {
+        const src = path.join(root, name, 'src');
+        fs.mkdirSync(src, { recursive: true });
+        fs.writeFileSync(path.join(src, 'Makefile'), 'all:\n\t@echo "built in $$PWD"\n');
+        const argv = makeArgv(src, false);
+        assert.ok(!argv[2]!.includes(name), 'the folder is not part of the script');
+        const out = await new Promise<string>((resolve, reject) =>
+          execFile(argv[0]!, argv.slice(1), { cwd: root }, (err, stdout, stderr) =>
+            err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+          ),
+        );
+        assert.equal(out.trim(), `built in ${src}`);
+        assert.equal(fs.existsSync(path.join(root, 'pwned')), false);
+        assert.equal(fs.existsSync(path.join(src, 'pwned')), false);
+      } finally {
+        fs.rmSync(root, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('a clean build runs make clean, then make all', () => {
+    assert.match(makeArgv('/x', true)[2]!, /make clean && exec make all/);
+    assert.doesNotMatch(makeArgv('/x', false)[2]!, /clean/);
+  });
+});
+
+describe('build output helpers', () => {
+  it('splits streamed output into lines, across chunks, without CR', () => {
+    const lines: string[] = [];
+    const s = new LineSplitter((l) => lines.push(l));
+    s.push('make: Ent');
+    s.push('ering\r\nyang/a.yang:3: err');
+    s.push('or: x\nlast');
+    s.end();
+    assert.deepEqual(lines, ['make: Entering', 'yang/a.yang:3: error: x', 'last']);
+  });
+
+  it('formats diagnostics as file:line:col: severity: message', () => {
+    assert.equal(
+      formatDiagnostic({
+        file: '/w/packages/a/src/yang/a.yang',
+        line: 3,
+        column: 0,
+        severity: 'error',
+        message: 'syntax error\n  near "}"',
+        source: 'ncsc',
+      }),
+      '/w/packages/a/src/yang/a.yang:3:1: error: syntax error near "}"',
+    );
+  });
+
+  it('summarises a build', () => {
+    const pkg = (name: string, status: PackageBuildResult['status']): PackageBuildResult => ({
+      name,
+      dirName: name,
+      dir: `/w/packages/${name}`,
+      metaDataPath: `/w/packages/${name}/package-meta-data.xml`,
+      status,
+      clean: false,
+      durationMs: 10,
+      diagnostics: [],
+    });
+    const report: BuildReport = {
+      workspaceFolder: '/w',
+      packagesDir: '/w/packages',
+      status: 'failed',
+      warnings: [],
+      packages: [pkg('a', 'built'), pkg('b', 'upToDate'), pkg('c', 'failed'), pkg('d', 'skipped')],
+      problems: [],
+      durationMs: 1234,
+    };
+    assert.equal(
+      summarize(report),
+      '4 packages: 1 built, 1 up to date, 1 failed, 1 skipped in 1.2 s.',
+    );
+    report.failure = { kind: 'diskFull', message: 'The disk is full.' };
+    assert.equal(
+      summarize(report),
+      'The disk is full. (4 packages: 1 built, 1 up to date, 1 failed, 1 skipped)',
+    );
+  });
+});
+
+describe('build container naming and image versions', () => {
+  it('names the container after the folder, unique per path', () => {
+    const a = buildContainerName('/home/dev/My NSO Project');
+    assert.match(a, /^nso-build-my-nso-project-[0-9a-f]{8}$/);
+    assert.notEqual(a, buildContainerName('/srv/My NSO Project'));
+    assert.match(buildContainerName('/'), /^nso-build-workspace-[0-9a-f]{8}$/);
+  });
+
+  it('warns when the build image compiles for another NSO version than production runs', () => {
+    const build = { ref: 'cisco-nso-build:6.4.1', id: 'b', version: '6.4.1' };
+    assert.equal(versionMismatchWarning(build, { ref: 'p', id: 'p', version: '6.4.1' }), undefined);
+    assert.match(
+      versionMismatchWarning(build, { ref: 'cisco-nso-prod:6.5', id: 'p', version: '6.5' })!,
+      /must be compiled with the NSO version that runs them/,
+    );
+    assert.match(
+      versionMismatchWarning(build, { ref: 'cisco-nso-prod:6.4.3', id: 'p', version: '6.4.3' })!,
+      /same minor version/,
+    );
+    assert.equal(versionMismatchWarning({ ref: 'x:latest', id: 'x' }, build), undefined);
+  });
+});
