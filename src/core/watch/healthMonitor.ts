@@ -1,0 +1,261 @@
+// Follows the workspace's production container through the container watcher
+// and keeps one NsoHealth up to date: recomputed on every container event,
+// activity or published result, with NSO itself asked (one exec) only when
+// something happened that can change its answer — the container turned
+// healthy or unhealthy, started without a health check, a reload finished, or
+// the user asked. Nothing here runs on a timer.
+
+import type { DockerClient } from '../docker/client';
+import {
+  type Activity,
+  type ActivityKind,
+  assessHealth,
+  type NsoHealth,
+  type NsoProbe,
+  type OperationResult,
+  probeBelongs,
+  probeNso,
+} from '../nso/health';
+import { type Clock, systemClock } from './clock';
+import type { ContainerWatcher, WatchedContainer } from './containerWatcher';
+import { Emitter, type Disposable } from './emitter';
+import { nsoImageVersion, selectProdContainer } from './nsoContainers';
+
+export interface HealthMonitorOptions {
+  /** The open workspace folders (host paths), read at each assessment. */
+  readonly workspacePaths: () => readonly string[];
+  /** The NSO user `ncs_cli` runs as for the package states. */
+  readonly adminUser: () => string;
+  /** A container the user chose to follow (id or name), if any. */
+  readonly preferredContainer?: () => string | undefined;
+  readonly clock?: Clock;
+  readonly probeTimeoutMs?: number;
+  readonly log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** The handle of a running activity; `end()` is idempotent. */
+export interface ActivityHandle {
+  end(): void;
+}
+
+export class HealthMonitor {
+  private readonly changed = new Emitter<NsoHealth>();
+  /** Fires with every new assessment that differs from the previous one. */
+  readonly onHealthChanged = this.changed.event;
+
+  private readonly clock: Clock;
+  private readonly subscriptions: Disposable[] = [];
+  private activities: Activity[] = [];
+  private lastBuild: OperationResult | undefined;
+  private lastReload: OperationResult | undefined;
+  private probe: NsoProbe | undefined;
+  private probing: Promise<void> | undefined;
+  private probeAgain = false;
+  private probeAbort = new AbortController();
+  private removed: { name: string; at: number } | undefined;
+  private followedId: string | undefined;
+  private followedRun: string | undefined;
+  private current: NsoHealth;
+  private currentKey = '';
+
+  constructor(
+    private readonly watcher: ContainerWatcher,
+    private readonly client: DockerClient,
+    private readonly options: HealthMonitorOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.current = this.assess();
+    this.currentKey = keyOf(this.current);
+    this.subscriptions.push(
+      watcher.onContainersChanged((change) => {
+        const followed = this.followedId;
+        const gone = followed ? change.removed.find((c) => c.id === followed) : undefined;
+        if (gone && change.reason === 'event') {
+          this.removed = { name: gone.name, at: gone.lastEvent?.time ?? this.clock.now() };
+        } else if (gone && change.reason === 'sync') {
+          this.removed = { name: gone.name, at: this.clock.now() };
+        }
+        this.update();
+      }),
+      watcher.onStatusChanged(() => this.update()),
+      watcher.onHealthChanged((h) => {
+        // A container seen for the first time is handled by assess(), which asks
+        // NSO for each new run; here only transitions of a known one count.
+        if (h.container.id !== this.followedId || h.previous === undefined) return;
+        // Healthy means NSO answers IPC: now it can say which packages are up.
+        if (h.current === 'healthy' || h.current === 'unhealthy') this.requestProbe();
+      }),
+    );
+  }
+
+  /** The latest assessment. */
+  get health(): NsoHealth {
+    return this.current;
+  }
+
+  /** The production container being followed, if any. */
+  prodContainer(): WatchedContainer | undefined {
+    return this.followedId ? this.watcher.container(this.followedId) : undefined;
+  }
+
+  /**
+   * Marks a build or reload as running: the status bar shows it until the
+   * handle ends. Features call this around their work.
+   */
+  beginActivity(kind: ActivityKind, detail?: string): ActivityHandle {
+    const activity: Activity = {
+      kind,
+      ...(detail ? { detail } : {}),
+      startedAt: this.clock.now(),
+    };
+    this.activities.push(activity);
+    this.update();
+    let ended = false;
+    return {
+      end: () => {
+        if (ended) return;
+        ended = true;
+        this.activities = this.activities.filter((a) => a !== activity);
+        this.update();
+      },
+    };
+  }
+
+  /** Records a build's or a reload's outcome; a reload also makes NSO be asked again. */
+  publishResult(result: OperationResult): void {
+    if (result.kind === 'build') this.lastBuild = result;
+    else this.lastReload = result;
+    this.update();
+    if (result.kind === 'reload') this.requestProbe();
+  }
+
+  /** Asks NSO now (the Health view was opened or refreshed). Resolves when the answer is in. */
+  async probeNow(): Promise<void> {
+    this.requestProbe();
+    while (this.probing) await this.probing;
+  }
+
+  dispose(): void {
+    this.probeAbort.abort();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.changed.dispose();
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private update(): void {
+    const next = this.assess();
+    const key = keyOf(next);
+    this.current = next;
+    if (key === this.currentKey) return;
+    this.currentKey = key;
+    this.changed.fire(next, (e) =>
+      this.options.log?.('error', `A health listener failed: ${String(e)}`),
+    );
+  }
+
+  private assess(): NsoHealth {
+    const status = this.watcher.status;
+    const prod = selectProdContainer(
+      this.watcher.containers(),
+      this.options.workspacePaths(),
+      this.options.preferredContainer?.(),
+    );
+
+    // A new container, or a new run of it: what NSO said before no longer holds.
+    const run = prod ? `${prod.id}@${prod.details?.state.startedAt?.getTime() ?? ''}` : undefined;
+    if (prod) this.removed = undefined;
+    if (prod && run !== this.followedRun) {
+      this.followedRun = run;
+      this.followedId = prod.id;
+      // Without a health check nothing else will tell us when NSO is up.
+      if (prod.state === 'running' && prod.health === 'none')
+        queueMicrotask(() => this.requestProbe());
+      if (prod.state === 'running' && prod.health === 'healthy') {
+        queueMicrotask(() => this.requestProbe());
+      }
+    } else if (!prod) {
+      this.followedId = undefined;
+      this.followedRun = undefined;
+    }
+
+    const activity = this.activities[this.activities.length - 1];
+    const imageVersion = prod ? nsoImageVersion(prod.image) : undefined;
+    return assessHealth({
+      now: this.clock.now(),
+      engine: {
+        phase: status.phase,
+        endpoint: status.endpoint,
+        ...(status.failure ? { failure: status.failure } : {}),
+        ...(status.syncedAt !== undefined ? { syncedAt: status.syncedAt } : {}),
+      },
+      ...(prod?.details ? { container: prod.details } : {}),
+      ...(this.removed ? { removed: this.removed } : {}),
+      ...(this.probe ? { probe: this.probe } : {}),
+      ...(activity ? { activity } : {}),
+      ...(this.lastBuild ? { lastBuild: this.lastBuild } : {}),
+      ...(this.lastReload ? { lastReload: this.lastReload } : {}),
+      ...(imageVersion ? { imageVersion } : {}),
+    });
+  }
+
+  /** One probe at a time; a request during a probe runs one more afterwards. */
+  private requestProbe(): void {
+    if (this.probing) {
+      this.probeAgain = true;
+      return;
+    }
+    const prod = this.prodContainer();
+    const details = prod?.details;
+    if (!prod || !details || prod.state !== 'running') return;
+    this.probing = (async () => {
+      try {
+        const probe = await probeNso(this.client, details, {
+          adminUser: this.options.adminUser(),
+          signal: this.probeAbort.signal,
+          ...(this.options.probeTimeoutMs ? { timeoutMs: this.options.probeTimeoutMs } : {}),
+          now: () => this.clock.now(),
+        });
+        const still = this.prodContainer()?.details;
+        if (still && probeBelongs(probe, still)) this.probe = probe;
+        if (probe.error)
+          this.options.log?.('warn', `Asking NSO for its state failed: ${probe.error}`);
+      } finally {
+        this.probing = undefined;
+      }
+      this.update();
+      if (this.probeAgain && !this.probeAbort.signal.aborted) {
+        this.probeAgain = false;
+        this.requestProbe();
+      }
+    })();
+  }
+}
+
+/** What makes two assessments different for the UI (time-only changes are not). */
+function keyOf(h: NsoHealth): string {
+  return JSON.stringify({
+    s: h.state,
+    b: h.baseState,
+    sum: h.summary,
+    c: h.container
+      ? [
+          h.container.id,
+          h.container.state,
+          h.container.health,
+          h.container.startedAt,
+          h.container.failingStreak,
+          h.container.probes.length,
+          h.container.probes[h.container.probes.length - 1]?.end,
+        ]
+      : null,
+    r: h.removed?.name,
+    n: h.nso,
+    p: h.packages,
+    a: h.activity?.startedAt,
+    lb: h.lastBuild?.at,
+    lr: h.lastReload?.at,
+    pr: h.problems.map((p) => `${p.id}:${p.message}:${p.detail ?? ''}`),
+    e: [h.engine.phase, h.engine.failure?.message],
+  });
+}
