@@ -1,0 +1,288 @@
+// The container watcher against real engines: the shared one for the event
+// stream (create, start, health_status, die, destroy), and a private engine of
+// our own, stopped and started again, for reconnection. Everything created is
+// named nsowb-healthtest-* and removed in after(), also when a test fails.
+
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
+import { countingClient } from '../../src/core/watch/callCounter';
+import {
+  ContainerWatcher,
+  type ContainersChange,
+  type HealthChange,
+  type WatchStatus,
+} from '../../src/core/watch/containerWatcher';
+import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
+import { ensureTestImage } from './helpers/testImage';
+import {
+  copyImage,
+  docker,
+  dockerOk,
+  healthPrefix,
+  nextMatching,
+  PrivateEngine,
+} from './healthSupport';
+
+const run = `${healthPrefix}${process.pid}-${Date.now().toString(36)}`;
+const workspace = path.join(os.tmpdir(), `${run}-ws`);
+const prodLabels = [
+  '--label',
+  'org.nso-workbench.role=prod',
+  '--label',
+  `org.nso-workbench.workspace=${workspace}`,
+];
+/** Ends at once on SIGTERM, so stopping it takes no grace period. */
+const idleCmd = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
+
+describe('container watcher on a real engine', function () {
+  this.timeout(120_000);
+  const created: { name: string; host?: string }[] = [];
+  let image = '';
+
+  before(() => {
+    image = ensureTestImage();
+  });
+
+  after(async () => {
+    for (const c of created) await docker(['rm', '-f', c.name], c.host ? { host: c.host } : {});
+  });
+
+  it('follows create, start, health_status, die and destroy from the one event stream', async () => {
+    const counted = countingClient(createDockerClient());
+    const watcher = new ContainerWatcher(counted.client, { relevant: isWatchedContainer });
+    const actions: string[] = [];
+    const health: HealthChange[] = [];
+    watcher.onEvent((e) => actions.push(e.action));
+    watcher.onHealthChanged((h) => health.push(h));
+    try {
+      const live = nextMatching<WatchStatus>(
+        'live',
+        watcher.onStatusChanged,
+        (s) => s.phase === 'live',
+        20_000,
+      );
+      watcher.start();
+      await live;
+
+      const name = `${run}-events`;
+      created.push({ name });
+      const seen = nextMatching<ContainersChange>(
+        'the created container in the model',
+        watcher.onContainersChanged,
+        (c) => c.changed.some((x) => x.name === name),
+        20_000,
+      );
+      await dockerOk([
+        'create',
+        '--name',
+        name,
+        ...prodLabels,
+        '--network',
+        'none',
+        '--health-cmd',
+        'test -e /tmp/healthy',
+        '--health-interval',
+        '1s',
+        '--health-timeout',
+        '1s',
+        '--health-retries',
+        '1',
+        image,
+        ...idleCmd,
+      ]);
+      await seen;
+      assert.equal(watcher.container(name)?.state, 'created');
+
+      const started = nextMatching<ContainersChange>(
+        'running',
+        watcher.onContainersChanged,
+        () => watcher.container(name)?.state === 'running',
+        20_000,
+      );
+      await dockerOk(['start', name]);
+      await started;
+
+      const healthy = nextMatching<HealthChange>(
+        'healthy',
+        watcher.onHealthChanged,
+        (h) => h.container.name === name && h.current === 'healthy',
+        20_000,
+      );
+      await dockerOk(['exec', name, 'touch', '/tmp/healthy']);
+      await healthy;
+
+      const unhealthy = nextMatching<HealthChange>(
+        'unhealthy',
+        watcher.onHealthChanged,
+        (h) => h.container.name === name && h.current === 'unhealthy',
+        20_000,
+      );
+      await dockerOk(['exec', name, 'rm', '/tmp/healthy']);
+      await unhealthy;
+      // The inspect after the event brings the failing probe's exit code.
+      await nextMatching<ContainersChange>(
+        'the failing probe in the details',
+        watcher.onContainersChanged,
+        () =>
+          (watcher.container(name)?.details?.state.health?.log ?? []).some((p) => p.exitCode !== 0),
+        20_000,
+      ).catch(() => undefined);
+      const probes = watcher.container(name)?.details?.state.health?.log ?? [];
+      assert.ok(
+        probes.some((p) => p.exitCode === 1),
+        'the last probes, exit codes included',
+      );
+
+      const stopped = nextMatching<ContainersChange>(
+        'exited',
+        watcher.onContainersChanged,
+        () => watcher.container(name)?.state === 'exited',
+        20_000,
+      );
+      await dockerOk(['stop', name]);
+      await stopped;
+
+      const gone = nextMatching<ContainersChange>(
+        'removed',
+        watcher.onContainersChanged,
+        (c) => c.removed.some((x) => x.name === name),
+        20_000,
+      );
+      await dockerOk(['rm', name]);
+      await gone;
+      assert.equal(watcher.container(name), undefined);
+
+      for (const action of [
+        'create',
+        'start',
+        'health_status: healthy',
+        'health_status: unhealthy',
+        'die',
+        'destroy',
+      ]) {
+        assert.ok(actions.includes(action), `saw ${action} (saw: ${actions.join(', ')})`);
+      }
+      // The health checks' own exec events never reach us, and one stream served it all.
+      assert.ok(!actions.some((a) => a.startsWith('exec_')), 'no exec events');
+      assert.equal(counted.byMethod().events, 1, 'one event stream');
+      const sequence = health.filter((h) => h.container.name === name).map((h) => h.current);
+      assert.ok(
+        sequence.indexOf('healthy') >= 0 &&
+          sequence.indexOf('healthy') < sequence.indexOf('unhealthy'),
+        `health went healthy, then unhealthy: ${sequence.join(' → ')}`,
+      );
+    } finally {
+      await watcher.dispose();
+    }
+  });
+
+  it('recovers within 5 s of a restarted engine answering again (a private engine)', async function () {
+    this.timeout(180_000);
+    const engine = new PrivateEngine(path.join(os.tmpdir(), `${run}-engine`));
+    const watcher = new ContainerWatcher(
+      createDockerClient({ sources: nodeEndpointSources({ hostOverride: engine.host }) }),
+      { relevant: isWatchedContainer },
+    );
+    try {
+      await engine.start();
+      await copyImage(image, engine.host);
+      const name = `${run}-survivor`;
+      created.push({ name, host: engine.host });
+      await dockerOk(
+        [
+          'run',
+          '-d',
+          '--name',
+          name,
+          ...prodLabels,
+          '--network',
+          'none',
+          '--restart',
+          'unless-stopped',
+          image,
+          ...idleCmd,
+        ],
+        { host: engine.host },
+      );
+
+      const live = nextMatching<WatchStatus>(
+        'live',
+        watcher.onStatusChanged,
+        (s) => s.phase === 'live',
+        20_000,
+      );
+      watcher.start();
+      await live;
+      assert.equal(watcher.container(name)?.state, 'running');
+
+      // The engine goes away: the watcher says so, with the reason.
+      const down = nextMatching<WatchStatus>(
+        'unreachable',
+        watcher.onStatusChanged,
+        (s) => s.phase === 'unreachable',
+        60_000,
+      );
+      await engine.stop();
+      const unreachable = await down;
+      assert.match(unreachable.failure?.message ?? '', /not reachable at/);
+      assert.match(unreachable.failure?.message ?? '', new RegExp(engine.socket));
+
+      // And comes back: the watcher is live again within 5 s of it answering.
+      const back = nextMatching<WatchStatus>(
+        'live again',
+        watcher.onStatusChanged,
+        (s) => s.phase === 'live',
+        60_000,
+      );
+      // When the engine first answers, measured by our own quick pings.
+      const pinger = createDockerClient({
+        sources: nodeEndpointSources({ hostOverride: engine.host }),
+        apiTimeoutMs: 1000,
+      });
+      let answeredAt = 0;
+      const pinging = (async () => {
+        while (answeredAt === 0) {
+          try {
+            await pinger.ping();
+            answeredAt = Date.now();
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+      })();
+      await engine.start();
+      const recovered = await back;
+      await pinging;
+      const recoveryMs = recovered.since - answeredAt;
+      console.log(`      recovery after the engine answered: ${Math.max(0, recoveryMs)} ms`);
+      assert.ok(recoveryMs < 5000, `live ${recoveryMs} ms after the engine answered`);
+
+      // The restart policy starts the container again; the stream shows it.
+      if (watcher.container(name)?.state !== 'running') {
+        await nextMatching<ContainersChange>(
+          'the container running again',
+          watcher.onContainersChanged,
+          () => watcher.container(name)?.state === 'running',
+          30_000,
+        );
+      }
+
+      // Removed behind the watcher's back: it vanishes.
+      const gone = nextMatching<ContainersChange>(
+        'removed',
+        watcher.onContainersChanged,
+        (c) => c.removed.some((x) => x.name === name),
+        20_000,
+      );
+      await dockerOk(['rm', '-f', name], { host: engine.host });
+      await gone;
+      assert.equal(watcher.containers().length, 0);
+    } finally {
+      await watcher.dispose();
+      await engine.destroy();
+    }
+  });
+});
