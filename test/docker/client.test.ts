@@ -24,8 +24,10 @@ import {
   type LogLine,
   nodeEndpointSources,
 } from '../../src/core/docker';
+import { contextMetaPath, contextTlsDir } from '../../src/core/docker/endpoint';
 import { readTar } from '../../src/core/docker/tar';
 import { startSshDialServer } from './helpers/sshDialServer';
+import { startTlsProxy } from './helpers/tlsProxy';
 import { ensureTestImage, testLabel, uniqueName } from './helpers/testImage';
 
 const runId = `${process.pid}-${Date.now()}`;
@@ -98,7 +100,10 @@ describe('DockerClient against a real engine', function () {
     fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** A running container of the test image that sleeps until removed. */
+  /**
+   * A running container of the test image that sleeps until removed. Test
+   * containers need no network; only the port publishing test uses one.
+   */
   async function sleeper(extra: Partial<ContainerSpec> = {}): Promise<string> {
     const id = await docker.createContainer({
       image,
@@ -106,6 +111,7 @@ describe('DockerClient against a real engine', function () {
       labels,
       cmd: ['sleep', '3600'],
       init: true,
+      networkMode: 'none',
       ...extra,
     });
     await docker.startContainer(id);
@@ -469,6 +475,7 @@ describe('DockerClient against a real engine', function () {
         name: uniqueName('follow'),
         labels,
         cmd: ['sh', '-c', 'for i in 1 2 3; do echo line$i; sleep 0.2; done'],
+        networkMode: 'none',
       });
       await docker.startContainer(id);
       const lines: LogLine[] = [];
@@ -607,6 +614,7 @@ describe('DockerClient against a real engine', function () {
         name: uniqueName('events'),
         labels: { ...labels, ...marker },
         cmd: ['true'],
+        networkMode: 'none',
       });
       await docker.startContainer(id);
       await docker.waitContainer(id);
@@ -812,6 +820,79 @@ describe('DockerClient against a real engine', function () {
         reported.message,
         'Permission denied on /var/run/docker.sock: add your user to the docker group (then log in ' +
           'again) or use a rootless engine (connect EACCES /var/run/docker.sock)',
+      );
+    });
+  });
+
+  describe('tcp:// engines with TLS', () => {
+    let proxy: Awaited<ReturnType<typeof startTlsProxy>>;
+    before(async () => {
+      proxy = await startTlsProxy();
+    });
+    after(async () => {
+      await proxy.close();
+    });
+
+    it('connects with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', async () => {
+      const client = createDockerClient({
+        sources: sourcesWith({
+          DOCKER_HOST: `tcp://127.0.0.1:${proxy.port}`,
+          DOCKER_TLS_VERIFY: '1',
+          DOCKER_CERT_PATH: proxy.certDir,
+        }),
+      });
+      assert.equal(client.endpoint.tls?.verify, true);
+      const version = await client.version();
+      assert.match(version.apiVersion, /^\d+\.\d+$/);
+      const box = await sleeper();
+      assert.equal((await client.exec(box, ['cat'], { stdin: 'over TLS' })).stdout, 'over TLS');
+    });
+
+    it('connects through a context with TLS material', async () => {
+      const configDir = fs.mkdtempSync(path.join(scratch, 'docker-config-'));
+      const name = 'nso-lab';
+      const meta = contextMetaPath(configDir, name);
+      const tlsDir = contextTlsDir(configDir, name);
+      fs.mkdirSync(path.dirname(meta), { recursive: true });
+      fs.mkdirSync(tlsDir, { recursive: true });
+      fs.writeFileSync(
+        meta,
+        JSON.stringify({
+          Name: name,
+          Metadata: {},
+          Endpoints: { docker: { Host: `tcp://127.0.0.1:${proxy.port}` } },
+        }),
+      );
+      for (const file of ['ca.pem', 'cert.pem', 'key.pem']) {
+        fs.copyFileSync(path.join(proxy.certDir, file), path.join(tlsDir, file));
+      }
+      fs.writeFileSync(
+        path.join(configDir, 'config.json'),
+        JSON.stringify({ currentContext: name }),
+      );
+
+      const client = createDockerClient({ sources: sourcesWith({ DOCKER_CONFIG: configDir }) });
+      assert.equal(
+        client.endpoint.description,
+        `context 'nso-lab' (tcp://127.0.0.1:${proxy.port})`,
+      );
+      await client.ping();
+    });
+
+    it("says so when the engine's certificate is not from the expected CA", async () => {
+      const client = createDockerClient({
+        sources: sourcesWith({
+          DOCKER_HOST: `tcp://127.0.0.1:${proxy.port}`,
+          DOCKER_TLS_VERIFY: '1',
+          DOCKER_CERT_PATH: proxy.wrongCaDir,
+        }),
+      });
+      await expectDockerError(
+        client.ping(),
+        'authentication',
+        new RegExp(
+          `^The TLS connection to Docker at tcp://127\\.0\\.0\\.1:${proxy.port} failed: check the certificates`,
+        ),
       );
     });
   });
