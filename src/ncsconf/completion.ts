@@ -27,6 +27,8 @@ export interface ConfCompletion {
   sortText?: string;
   /** For elements: the schema node kind. */
   nodeKind?: RtNode['kind'];
+  /** For elements: the schema path, to fetch the documentation later (completionItem/resolve). */
+  nodePath?: string;
   deprecated?: boolean;
 }
 
@@ -37,6 +39,8 @@ export interface CompletionOptions {
   environment?: Iterable<string>;
   /** The document already scanned from the same text, to save a scan. */
   doc?: XmlDocument;
+  /** Build element documentation now (default); false leaves it to a later resolve step. */
+  withDocumentation?: boolean;
 }
 
 const nameChar = /[A-Za-z0-9_.:-]/;
@@ -234,7 +238,8 @@ function elementItems(
     ];
     if (options.fragment && schema) {
       for (const top of schema.top.values()) {
-        for (const c of top.children.values()) roots.push(elementItem(c, replace, withLt, schema));
+        for (const c of top.children.values())
+          roots.push(elementItem(c, replace, withLt, schema, options));
       }
     }
     return roots;
@@ -243,7 +248,7 @@ function elementItems(
   const node = nodeForElement(parent, schema, options.fragment ?? false);
   if (!node || node.kind === 'leaf' || node.kind === 'leaf-list') return [];
   const present = parent.children.filter((c) => c.start !== pos);
-  return candidates(node, present).map((c) => elementItem(c, replace, withLt, schema));
+  return candidates(node, present).map((c) => elementItem(c, replace, withLt, schema, options));
 }
 
 function elementItem(
@@ -251,6 +256,7 @@ function elementItem(
   replace: { offset: number; length: number },
   withLt: boolean,
   schema: SchemaIndex,
+  options: CompletionOptions,
 ): ConfCompletion {
   const mandatory = c.node.mandatory === true || (c.node.minElements ?? 0) > 0;
   const deprecated = c.node.status !== undefined;
@@ -262,10 +268,11 @@ function elementItem(
     replaceOffset: replace.offset,
     replaceLength: replace.length,
     detail: shortDetail(c),
-    documentation: describeNode(c, schema),
     sortText: `${deprecated ? 2 : mandatory ? 0 : 1}${c.name}`,
     nodeKind: c.kind,
+    nodePath: c.path,
   };
+  if (options.withDocumentation !== false) item.documentation = describeNode(c, schema);
   if (deprecated) item.deprecated = true;
   return item;
 }

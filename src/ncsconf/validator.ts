@@ -350,6 +350,7 @@ class Validator {
   private repeats(rt: RtNode, present: Map<RtNode, XmlElement[]>): void {
     for (const [c, els] of present) {
       if (c.kind === 'leaf' || c.kind === 'container' || c.kind === 'anydata') {
+        if (els.length === 1) continue;
         const firstLine = lineOf(this.text, els[0]!.start);
         for (const dup of els.slice(1)) {
           this.report(
@@ -505,6 +506,25 @@ class Validator {
   }
 }
 
+const requires = new WeakMap<RtNode, boolean>();
+
+/** Whether anything below the node can be mandatory: most of the schema cannot, and is skipped. */
+function requiresSomething(rt: RtNode): boolean {
+  let r = requires.get(rt);
+  if (r === undefined) {
+    r = rt.choices.some((c) => c.node.mandatory === true);
+    for (const c of rt.children.values()) {
+      if (r) break;
+      if (c.kind === 'leaf')
+        r = c.node.mandatory === true || (rt.node.key?.includes(c.name) ?? false);
+      else if (c.kind === 'list' || c.kind === 'leaf-list') r = (c.node.minElements ?? 0) > 0;
+      else if (c.kind === 'container' && c.node.presence === undefined) r = requiresSomething(c);
+    }
+    requires.set(rt, r);
+  }
+  return r;
+}
+
 export interface MissingChild {
   /** Element path below the checked element, e.g. `port` or `ssh/port`. */
   path: string;
@@ -525,6 +545,7 @@ export function missingMandatory(
   present: Map<RtNode, XmlElement[]>,
   chosenCases: Set<RtNode>,
 ): MissingChild[] {
+  if (!requiresSomething(rt)) return [];
   const out: MissingChild[] = [];
   const keys = rt.kind === 'list' ? new Set(rt.node.key ?? []) : undefined;
   for (const c of rt.children.values()) {

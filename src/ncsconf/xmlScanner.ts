@@ -50,9 +50,22 @@ export interface XmlDocument {
   problems: XmlProblem[];
 }
 
-const nameStart = /[A-Za-z_:\u00C0-\uFFFF]/;
-const nameChar = /[A-Za-z0-9_:.\-\u00B7\u00C0-\uFFFF]/;
+// Character tests by code, not regular expression: the scanner runs on every keystroke.
+function isNameStartCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c >= 0xc0;
+}
+function isNameCode(c: number): boolean {
+  return isNameStartCode(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 0xb7;
+}
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
 const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSpaceCode(s.charCodeAt(i))) return false;
+  return true;
+}
 
 function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
@@ -96,15 +109,19 @@ export function scanXml(text: string): XmlDocument {
   };
 
   let textStart = 0;
+  const withText = new Set<XmlElement>();
   const flushText = (end: number): void => {
     const top = stack[stack.length - 1];
+    if (end <= textStart) return;
     const raw = text.slice(textStart, end);
+    const blank = isBlank(raw);
     if (top) {
-      if (top.text.trim() === '' && raw.trim() !== '') {
+      if (!blank && !withText.has(top)) {
+        withText.add(top);
         top.textOffset = textStart + (raw.length - raw.trimStart().length);
       }
       top.text += decodeEntities(raw);
-    } else if (raw.trim() !== '') {
+    } else if (!blank) {
       const lead = raw.length - raw.trimStart().length;
       problem(textStart + lead, raw.trim().length, 'Text outside the root element.');
     }
@@ -162,9 +179,9 @@ export function scanXml(text: string): XmlDocument {
     // End tag.
     if (text[i + 1] === '/') {
       let j = i + 2;
-      while (j < n && nameChar.test(text[j]!)) j++;
+      while (j < n && isNameCode(text.charCodeAt(j))) j++;
       const name = text.slice(i + 2, j);
-      while (j < n && /\s/.test(text[j]!)) j++;
+      while (j < n && isSpaceCode(text.charCodeAt(j))) j++;
       const close = text[j] === '>' ? j + 1 : j;
       if (text[j] !== '>') problem(i, j - i, `End tag </${name}> is missing its \`>\`.`);
       const idx = findOpen(stack, name);
@@ -191,20 +208,20 @@ export function scanXml(text: string): XmlDocument {
     }
 
     // Start tag.
-    if (!nameStart.test(text[i + 1] ?? '')) {
+    if (!isNameStartCode(text.charCodeAt(i + 1))) {
       problem(i, 1, 'A `<` that starts no tag: write `&lt;` for a literal `<`.');
       i++;
       textStart = i;
       continue;
     }
     let j = i + 1;
-    while (j < n && nameChar.test(text[j]!)) j++;
+    while (j < n && isNameCode(text.charCodeAt(j))) j++;
     const name = text.slice(i + 1, j);
     const attributes: XmlAttribute[] = [];
     let selfClosing = false;
     let tagEnd = -1;
     while (j < n) {
-      while (j < n && /\s/.test(text[j]!)) j++;
+      while (j < n && isSpaceCode(text.charCodeAt(j))) j++;
       if (text[j] === '>') {
         tagEnd = j + 1;
         break;
@@ -215,21 +232,21 @@ export function scanXml(text: string): XmlDocument {
         break;
       }
       if (text[j] === '<' || j >= n) break;
-      if (!nameStart.test(text[j]!)) {
+      if (!isNameStartCode(text.charCodeAt(j))) {
         problem(j, 1, `Unexpected \`${text[j]}\` in the tag <${name}>.`);
         j++;
         continue;
       }
       const an = j;
-      while (j < n && nameChar.test(text[j]!)) j++;
+      while (j < n && isNameCode(text.charCodeAt(j))) j++;
       const attrName = text.slice(an, j);
-      while (j < n && /\s/.test(text[j]!)) j++;
+      while (j < n && isSpaceCode(text.charCodeAt(j))) j++;
       if (text[j] !== '=') {
         problem(an, attrName.length, `Attribute ${attrName} has no value.`);
         continue;
       }
       j++;
-      while (j < n && /\s/.test(text[j]!)) j++;
+      while (j < n && isSpaceCode(text.charCodeAt(j))) j++;
       const q = text[j];
       if (q !== '"' && q !== "'") {
         problem(an, attrName.length, `The value of ${attrName} must be quoted.`);

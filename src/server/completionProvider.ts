@@ -9,7 +9,13 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeAt, type ConfCompletion } from '../ncsconf/completion';
+import { describeNode } from '../ncsconf/hover';
 import type { ConfDocuments } from './confDocuments';
+
+/** Carried in CompletionItem.data: the element's schema path, for its documentation on resolve. */
+interface ResolveData {
+  nodePath: string;
+}
 
 function kindOf(c: ConfCompletion): CompletionItemKind {
   switch (c.kind) {
@@ -40,6 +46,8 @@ export function provideCompletion(
     fragment: confDocs.isFragment(document.uri),
     environment: Object.keys(confDocs.environment),
     doc: confDocs.scan(document),
+    // Documentation of ~50 elements per keystroke is wasted work: VS Code asks for the one it shows.
+    withDocumentation: false,
   };
   const schema = confDocs.schema.current;
   if (schema) opts.schema = schema;
@@ -62,6 +70,17 @@ export function provideCompletion(
       item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
     if (c.sortText !== undefined) item.sortText = c.sortText;
     if (c.deprecated) item.tags = [CompletionItemTag.Deprecated];
+    if (c.nodePath !== undefined) item.data = { nodePath: c.nodePath } satisfies ResolveData;
     return item;
   });
+}
+
+/** Adds the element's documentation when the editor shows the item. */
+export function resolveCompletion(confDocs: ConfDocuments, item: CompletionItem): CompletionItem {
+  const data = item.data as Partial<ResolveData> | undefined;
+  const schema = confDocs.schema.current;
+  if (!schema || typeof data?.nodePath !== 'string' || item.documentation) return item;
+  const node = schema.lookup(data.nodePath.split('/').slice(1));
+  if (node) item.documentation = { kind: MarkupKind.Markdown, value: describeNode(node, schema) };
+  return item;
 }

@@ -11,7 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { provideCodeActions } from './codeActionProvider';
-import { provideCompletion } from './completionProvider';
+import { provideCompletion, resolveCompletion } from './completionProvider';
 import { ConfDocuments } from './confDocuments';
 import { DiagnosticsProvider } from './diagnosticsProvider';
 import { provideFoldingRanges } from './foldingProvider';
@@ -61,7 +61,7 @@ export function startNcsConfServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['<', '/', '{'] },
+        completionProvider: { triggerCharacters: ['<', '/', '{'], resolveProvider: true },
         hoverProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
@@ -109,6 +109,9 @@ export function startNcsConfServer(connection: Connection): void {
   );
 
   connection.onCompletion(guard('completion', (p) => provideCompletion(documents, ready(), p)));
+  connection.onCompletionResolve(
+    guard('completion resolve', (item) => resolveCompletion(ready(), item)),
+  );
   connection.onHover(guard('hover', (p) => provideHover(documents, ready(), p)));
   connection.onDocumentSymbol(
     guard('document symbols', (p) => provideDocumentSymbols(documents, ready(), p)),

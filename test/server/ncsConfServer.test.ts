@@ -226,7 +226,12 @@ describe('ncs.conf language server', function () {
       range: { start: { line: 3, character: 7 }, end: { line: 3, character: 7 } },
       newText: 'port>${1:2024}</port>',
     });
-    assert.match((port.documentation as { value: string }).value, /`\/ncs-config\/cli\/ssh\/port`/);
+    assert.equal(port.documentation, undefined);
+    const resolved = await h.client.sendRequest<CompletionItem>('completionItem/resolve', port);
+    assert.match(
+      (resolved.documentation as { value: string }).value,
+      /`\/ncs-config\/cli\/ssh\/port`/,
+    );
 
     const hover = await h.client.sendRequest<Hover>('textDocument/hover', {
       textDocument: { uri },

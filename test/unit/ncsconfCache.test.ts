@@ -35,6 +35,19 @@ describe('schema cache', () => {
     assert.notEqual(changed.path, first.path);
   });
 
+  it('finds a warm entry by file names, sizes and times, without reading the YANG', async () => {
+    const cache = new SchemaCache(path.join(dir, 'cache'));
+    // Whole seconds, so setting the time back is exact.
+    const file = path.join(yangCopy, 'wb-ncs-config.yang');
+    fs.utimesSync(file, 1700000000, 1700000000);
+    const first = await cache.load([yangCopy], '9.1.2');
+    // Same size and modification time, unreadable content: only the manifest can answer.
+    fs.writeFileSync(file, 'x'.repeat(fs.statSync(file).size));
+    fs.utimesSync(file, 1700000000, 1700000000);
+    const warm = await cache.load([yangCopy], '9.1.2');
+    assert.deepEqual([warm.fromCache, warm.path], [true, first.path]);
+  });
+
   it('recompiles over a corrupt entry and refuses a file that is not a schema', async () => {
     const cache = new SchemaCache(path.join(dir, 'cache'));
     const first = await cache.load([yangCopy]);

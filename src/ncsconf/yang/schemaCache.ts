@@ -1,10 +1,15 @@
 // Compiled schemas are kept as JSON, one file per NSO version and set of YANG
 // inputs, in a directory the caller owns (the extension's global storage), so
 // reopening an ncs.conf needs no YANG parsing.
+//
+// Reads are synchronous on purpose: they are one or two small files, and in a
+// freshly started process an asynchronous read first waits for the I/O thread
+// pool, which costs more than the read.
 
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { compileClosure, hashClosure, readYangClosure } from './loadSchema';
+import { compileClosure, hashClosure, indexYangFiles, readYangClosure } from './loadSchema';
 import { compactSchemaFormat, type CompactSchema } from './schema';
 
 export interface CachedSchema {
@@ -23,10 +28,10 @@ export class SchemaCacheError extends Error {
 }
 
 /** Reads a compact schema written by SchemaCache (or by `lint-conf --write-schema`). */
-export async function readCompactSchema(file: string): Promise<CompactSchema> {
+export function readCompactSchemaSync(file: string): CompactSchema {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     throw new SchemaCacheError(
       `cannot read the schema ${file}: ${err instanceof Error ? err.message : String(err)}`,
@@ -47,6 +52,14 @@ export async function readCompactSchema(file: string): Promise<CompactSchema> {
   return s as CompactSchema;
 }
 
+export function readCompactSchema(file: string): Promise<CompactSchema> {
+  try {
+    return Promise.resolve(readCompactSchemaSync(file));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
 export class SchemaCache {
   constructor(readonly dir: string) {}
 
@@ -60,15 +73,11 @@ export class SchemaCache {
     return path.join(this.dir, `ncs-config-schema-${key}.json`);
   }
 
-  async read(key: string): Promise<CompactSchema | undefined> {
+  read(key: string): CompactSchema | undefined {
     const file = this.fileFor(key);
+    if (!existsSync(file)) return undefined;
     try {
-      await fs.access(file);
-    } catch {
-      return undefined;
-    }
-    try {
-      return await readCompactSchema(file);
+      return readCompactSchemaSync(file);
     } catch {
       // A cache file from another format or a torn write is recompiled, not an error.
       return undefined;
@@ -84,16 +93,69 @@ export class SchemaCache {
     return file;
   }
 
-  /** The schema of the YANG files in `dirs`: from the cache when the inputs are unchanged, else compiled and stored. */
+  /**
+   * The schema of the YANG files in `dirs`: from the cache when the inputs are
+   * unchanged, else compiled and stored. A manifest maps the files' names,
+   * sizes and modification times to the entry, so a warm start reads no YANG;
+   * otherwise the entry is found by a hash of the files' contents.
+   */
   async load(dirs: readonly string[], nsoVersion?: string): Promise<CachedSchema> {
+    const fingerprint = await statFingerprint(dirs, nsoVersion);
+    const manifest = this.readManifest();
+    const known = manifest[fingerprint];
+    if (known) {
+      const cached = this.read(known);
+      if (cached)
+        return { schema: cached, path: this.fileFor(known), fromCache: true, warnings: [] };
+    }
+
     const closure = await readYangClosure(dirs);
     const key = SchemaCache.key(nsoVersion, hashClosure(closure));
-    const cached = await this.read(key);
-    if (cached) return { schema: cached, path: this.fileFor(key), fromCache: true, warnings: [] };
-    const meta: { source: string; nsoVersion?: string } = { source: dirs.join(path.delimiter) };
-    if (nsoVersion !== undefined) meta.nsoVersion = nsoVersion;
-    const { schema, warnings } = compileClosure(closure, meta);
-    const file = await this.write(key, schema);
-    return { schema, path: file, fromCache: false, warnings };
+    let result: CachedSchema;
+    const cached = this.read(key);
+    if (cached) result = { schema: cached, path: this.fileFor(key), fromCache: true, warnings: [] };
+    else {
+      const meta: { source: string; nsoVersion?: string } = { source: dirs.join(path.delimiter) };
+      if (nsoVersion !== undefined) meta.nsoVersion = nsoVersion;
+      const { schema, warnings } = compileClosure(closure, meta);
+      result = { schema, path: await this.write(key, schema), fromCache: false, warnings };
+    }
+    await this.writeManifest({ ...manifest, [fingerprint]: key });
+    return result;
   }
+
+  private get manifestFile(): string {
+    return path.join(this.dir, 'ncs-config-schema-index.json');
+  }
+
+  private readManifest(): Record<string, string> {
+    try {
+      const m: unknown = JSON.parse(readFileSync(this.manifestFile, 'utf8'));
+      return m && typeof m === 'object' ? (m as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private async writeManifest(m: Record<string, string>): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = `${this.manifestFile}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(m));
+    await fs.rename(tmp, this.manifestFile);
+  }
+}
+
+/** Names, sizes and modification times of the YANG files the directories offer. */
+async function statFingerprint(
+  dirs: readonly string[],
+  nsoVersion: string | undefined,
+): Promise<string> {
+  const index = await indexYangFiles(dirs);
+  const h = createHash('sha256');
+  h.update(`${nsoVersion ?? ''}\0${dirs.map((d) => path.resolve(d)).join('\0')}`);
+  for (const file of [...index.values()].sort()) {
+    const st = statSync(file);
+    h.update(`\0${file}\0${st.size}\0${Math.trunc(st.mtimeMs)}`);
+  }
+  return h.digest('hex').slice(0, 24);
 }
