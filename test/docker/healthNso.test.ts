@@ -66,11 +66,12 @@ describe('NSO health of a production container', function () {
     writePackages(workspace);
     client = createDockerClient();
     watcher = new ContainerWatcher(client, { relevant: isWatchedContainer });
-    monitor = new HealthMonitor(watcher, client, {
+    monitor = new HealthMonitor({
       workspacePaths: () => [workspace],
       adminUser: () => 'admin',
       probeTimeoutMs: 10_000,
     });
+    monitor.connect(watcher, client);
     monitor.onHealthChanged((h) => {
       if (states[states.length - 1] !== h.state) states.push(h.state);
     });

@@ -422,11 +422,12 @@ describe('NSO health monitor', () => {
     const engine = new FakeEngine(clock);
     const client = engine.client();
     const watcher = new ContainerWatcher(client, { relevant: isWatchedContainer, clock });
-    const monitor = new HealthMonitor(watcher, client, {
+    const monitor = new HealthMonitor({
       workspacePaths: () => ['/ws'],
       adminUser: () => 'admin',
       clock,
     });
+    monitor.connect(watcher, client);
     return { clock, engine, watcher, monitor };
   }
 

@@ -10,6 +10,7 @@ import {
   type Activity,
   type ActivityKind,
   assessHealth,
+  type HealthInput,
   type NsoHealth,
   type NsoProbe,
   type OperationResult,
@@ -17,7 +18,7 @@ import {
   probeNso,
 } from '../nso/health';
 import { type Clock, systemClock } from './clock';
-import type { ContainerWatcher, WatchedContainer } from './containerWatcher';
+import type { ContainerWatcher, WatchedContainer, WatchFailure } from './containerWatcher';
 import { Emitter, type Disposable } from './emitter';
 import { nsoImageVersion, selectProdContainer } from './nsoContainers';
 
@@ -58,14 +59,29 @@ export class HealthMonitor {
   private current: NsoHealth;
   private currentKey = '';
 
-  constructor(
-    private readonly watcher: ContainerWatcher,
-    private readonly client: DockerClient,
-    private readonly options: HealthMonitorOptions,
-  ) {
+  private source: { watcher: ContainerWatcher; client: DockerClient } | undefined;
+  /** Why there is no Docker connection at all (e.g. a malformed nso.docker.host). */
+  private unavailable: { endpoint: string; failure: WatchFailure } | undefined;
+
+  /**
+   * The monitor outlives Docker connections: activities and published results
+   * stay when the engine setting changes; `connect` attaches the new watcher.
+   */
+  constructor(private readonly options: HealthMonitorOptions) {
     this.clock = options.clock ?? systemClock;
+    this.unavailable = {
+      endpoint: '',
+      failure: { kind: 'configuration', message: 'Not connected' },
+    };
     this.current = this.assess();
     this.currentKey = keyOf(this.current);
+  }
+
+  /** Follows this watcher (and probes through this client) from now on. */
+  connect(watcher: ContainerWatcher, client: DockerClient): void {
+    this.detach();
+    this.source = { watcher, client };
+    this.unavailable = undefined;
     this.subscriptions.push(
       watcher.onContainersChanged((change) => {
         const followed = this.followedId;
@@ -86,6 +102,28 @@ export class HealthMonitor {
         if (h.current === 'healthy' || h.current === 'unhealthy') this.requestProbe();
       }),
     );
+    this.update();
+  }
+
+  /**
+   * No engine to talk to: the health says why (`failure.message` is the
+   * sentence shown) until `connect` is called again.
+   */
+  disconnect(endpoint: string, failure: WatchFailure): void {
+    this.detach();
+    this.unavailable = { endpoint, failure };
+    this.update();
+  }
+
+  private detach(): void {
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.probeAbort.abort();
+    this.probeAbort = new AbortController();
+    this.source = undefined;
+    this.probe = undefined;
+    this.followedId = undefined;
+    this.followedRun = undefined;
+    this.removed = undefined;
   }
 
   /** The latest assessment. */
@@ -95,7 +133,7 @@ export class HealthMonitor {
 
   /** The production container being followed, if any. */
   prodContainer(): WatchedContainer | undefined {
-    return this.followedId ? this.watcher.container(this.followedId) : undefined;
+    return this.followedId ? this.source?.watcher.container(this.followedId) : undefined;
   }
 
   /**
@@ -155,9 +193,21 @@ export class HealthMonitor {
   }
 
   private assess(): NsoHealth {
-    const status = this.watcher.status;
+    const source = this.source;
+    if (!source) {
+      const { endpoint, failure } = this.unavailable ?? {
+        endpoint: '',
+        failure: { kind: 'configuration', message: 'Not connected' },
+      };
+      return assessHealth({
+        now: this.clock.now(),
+        engine: { phase: 'unreachable', endpoint, failure },
+        ...this.extras(),
+      });
+    }
+    const status = source.watcher.status;
     const prod = selectProdContainer(
-      this.watcher.containers(),
+      source.watcher.containers(),
       this.options.workspacePaths(),
       this.options.preferredContainer?.(),
     );
@@ -179,7 +229,6 @@ export class HealthMonitor {
       this.followedRun = undefined;
     }
 
-    const activity = this.activities[this.activities.length - 1];
     const imageVersion = prod ? nsoImageVersion(prod.image) : undefined;
     return assessHealth({
       now: this.clock.now(),
@@ -192,11 +241,19 @@ export class HealthMonitor {
       ...(prod?.details ? { container: prod.details } : {}),
       ...(this.removed ? { removed: this.removed } : {}),
       ...(this.probe ? { probe: this.probe } : {}),
+      ...(imageVersion ? { imageVersion } : {}),
+      ...this.extras(),
+    });
+  }
+
+  /** What the features reported, independent of the connection. */
+  private extras(): Pick<HealthInput, 'activity' | 'lastBuild' | 'lastReload'> {
+    const activity = this.activities[this.activities.length - 1];
+    return {
       ...(activity ? { activity } : {}),
       ...(this.lastBuild ? { lastBuild: this.lastBuild } : {}),
       ...(this.lastReload ? { lastReload: this.lastReload } : {}),
-      ...(imageVersion ? { imageVersion } : {}),
-    });
+    };
   }
 
   /** One probe at a time; a request during a probe runs one more afterwards. */
@@ -207,17 +264,19 @@ export class HealthMonitor {
     }
     const prod = this.prodContainer();
     const details = prod?.details;
-    if (!prod || !details || prod.state !== 'running') return;
+    const client = this.source?.client;
+    if (!prod || !details || !client || prod.state !== 'running') return;
+    const signal = this.probeAbort.signal;
     this.probing = (async () => {
       try {
-        const probe = await probeNso(this.client, details, {
+        const probe = await probeNso(client, details, {
           adminUser: this.options.adminUser(),
-          signal: this.probeAbort.signal,
+          signal,
           ...(this.options.probeTimeoutMs ? { timeoutMs: this.options.probeTimeoutMs } : {}),
           now: () => this.clock.now(),
         });
         const still = this.prodContainer()?.details;
-        if (still && probeBelongs(probe, still)) this.probe = probe;
+        if (!signal.aborted && still && probeBelongs(probe, still)) this.probe = probe;
         if (probe.error)
           this.options.log?.('warn', `Asking NSO for its state failed: ${probe.error}`);
       } finally {
