@@ -215,7 +215,9 @@ build_image() {
   log="$CACHE_DIR/docker-build-$name.log"
   say "building $tag from images/$name (log: $log)"
   # The images/ folder is the context so that both Dockerfiles can COPY common/.
-  if ! docker build --build-arg "BASE=$BASE_TAG" --label "$HASH_LABEL=$hash" \
+  # Nothing in a build needs the network (everything comes from the base
+  # image), so the RUN steps get none.
+  if ! docker build --network none --build-arg "BASE=$BASE_TAG" --label "$HASH_LABEL=$hash" \
     -f "$IMAGES_DIR/$name/Dockerfile" -t "$tag" "$IMAGES_DIR" >"$log" 2>&1; then
     tail -n 40 "$log" >&2
     die "docker build of $tag failed (full log: $log)"

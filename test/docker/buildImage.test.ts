@@ -294,6 +294,9 @@ describe('NSO simulator build image (nso-sim/cisco-nso-build:6.4.1)', function (
       container,
       '--label',
       'org.nso-workbench.test=sim-build-test',
+      // Package builds need no network.
+      '--network',
+      'none',
       image,
     ]);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-build-test-'));

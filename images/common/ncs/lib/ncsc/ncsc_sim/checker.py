@@ -73,6 +73,24 @@ def split_ref(arg: str) -> tuple[Optional[str], str]:
 class Checker:
     def __init__(self, reporter: Reporter):
         self.r = reporter
+        # (id of a statement, keyword) -> {name: definition} among its children:
+        # big NED modules have thousands of top-level statements.
+        self._scopes: dict[tuple[int, str], dict[str, Stmt]] = {}
+        self._resolved: dict[tuple[int, str], Optional[Stmt]] = {}
+        self._bases: dict[int, Optional[str]] = {}
+        self._paths: dict[int, Optional[Stmt]] = {}
+        self._in_progress: set[int] = set()
+
+    def scope(self, stmt: Stmt, kind: str) -> dict[str, Stmt]:
+        key = (id(stmt), kind)
+        table = self._scopes.get(key)
+        if table is None:
+            table = {}
+            for s in stmt.subs:
+                if s.keyword == kind and s.arg is not None:
+                    table.setdefault(s.arg, s)
+            self._scopes[key] = table
+        return table
 
     def err(self, stmt: Stmt, msg: str) -> None:
         self.r.error(stmt.source.display, stmt.line, msg)
@@ -243,6 +261,17 @@ class Checker:
     ) -> tuple[bool, Optional[Stmt]]:
         """(resolved, definition): resolved is True when nothing more should
         be said (found, or the target module is not ours to judge)."""
+        key = (id(stmt), kind)
+        if key in self._resolved:
+            return True, self._resolved[key]
+        ok, found = self._find_definition(mod, stmt, kind, report, lexical)
+        if ok:
+            self._resolved[key] = found
+        return ok, found
+
+    def _find_definition(
+        self, mod: Module, stmt: Stmt, kind: str, report: bool, lexical: bool
+    ) -> tuple[bool, Optional[Stmt]]:
         p, name = split_ref(stmt.arg or "")
         if p is not None:
             known, target = mod.resolve_prefix(p)
@@ -259,9 +288,9 @@ class Checker:
         if lexical and (p is None or target is mod.main):
             node = stmt.parent
             while node is not None:
-                for s in node.subs:
-                    if s.keyword == kind and s.arg == name:
-                        return True, s
+                found_here = self.scope(node, kind).get(name)
+                if found_here is not None:
+                    return True, found_here
                 node = node.parent
         found = getattr(target, table_name).get(name)
         if found is not None:
@@ -307,23 +336,72 @@ class Checker:
                 self.err(stmt, f"XPath error: Invalid namespace prefix: {p}")
                 return
 
+    def builtin_base(self, mod: Module, stmt: Stmt) -> Optional[str]:
+        """The built-in type a `type` statement comes down to, through typedefs."""
+        key = id(stmt)
+        if key not in self._bases:
+            self._bases[key] = self._builtin_base(mod, stmt)
+        return self._bases[key]
+
+    def _builtin_base(self, mod: Module, stmt: Stmt) -> Optional[str]:
+        p, name = split_ref(stmt.arg or "")
+        owner = module_of_stmt(stmt)
+        if name in BUILTIN_TYPES and (p is None or owner.resolve_prefix(p)[1] is owner.main):
+            return name
+        td = self.resolve_typedef(owner, stmt)
+        inner = td.find("type") if td is not None else None
+        if inner is None or id(inner) in self._in_progress:
+            return None  # unknown, or a typedef loop
+        self._in_progress.add(id(inner))
+        try:
+            return self.builtin_base(owner, inner)
+        finally:
+            self._in_progress.discard(id(inner))
+
+    def type_path(self, stmt: Stmt) -> Optional[Stmt]:
+        """The leafref `path` behind a `type` statement, through typedefs."""
+        key = id(stmt)
+        if key in self._paths:
+            return self._paths[key]
+        result: Optional[Stmt] = None
+        base = self.builtin_base(module_of_stmt(stmt), stmt)
+        if base == "leafref":
+            current: Optional[Stmt] = stmt
+            for _ in range(64):
+                if current is None:
+                    break
+                path = current.find("path")
+                if path is not None:
+                    result = path
+                    break
+                td = self.resolve_typedef(module_of_stmt(current), current)
+                current = td.find("type") if td is not None else None
+        self._paths[key] = result
+        return result
+
     def check_type_body(self, mod: Module, stmt: Stmt) -> None:
-        base = stmt.arg or ""
-        p, name = split_ref(base)
-        if p is not None:
-            known, target = mod.resolve_prefix(p)
-            if not (known and target is mod.main):
-                return
-        if name not in BUILTIN_TYPES:
+        name = self.builtin_base(mod, stmt)
+        if name is None:
             return
+        derived = split_ref(stmt.arg or "")[1] != name or split_ref(stmt.arg or "")[0] is not None
         present = {s.keyword for s in stmt.subs if s.prefix is None}
         allowed = TYPE_RESTRICTIONS.get(name, set())
+        if derived:
+            # A derived type may be restricted further, not redefined.
+            allowed = allowed & {"length", "pattern", "range"}
         for s in stmt.subs:
             if s.prefix is None and s.keyword in RESTRICTION_KEYWORDS and s.keyword not in allowed:
                 self.err(s, f"the restriction '{s.keyword}' is not allowed for type '{name}'")
                 return
+        for member in ("enum", "bit"):
+            seen: set[str] = set()
+            for s in stmt.find_all(member):
+                if s.arg in seen:
+                    self.err(s, f"duplicate {member} '{s.arg}'")
+                    return
+                seen.add(s.arg or "")
         required = TYPE_REQUIRES.get(name)
-        if required is not None and required not in present:
+        if not derived and required is not None and required not in present:
             self.err(stmt, f"expected keyword '{required}' as substatement to 'type {name}'")
 
 

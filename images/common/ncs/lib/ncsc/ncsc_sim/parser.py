@@ -11,6 +11,7 @@ a user fixes one syntax error at a time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -61,8 +62,15 @@ class Source:
     # Filled by the compiler: the (sub)module this file defines.
     module: object = None
 
+    _lines: Optional[list[str]] = None
+
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
     def indent_of(self, line: int) -> int:
-        lines = self.text.split("\n")
+        lines = self.lines()
         if line - 1 >= len(lines):
             return 0
         s = lines[line - 1].expandtabs(8)
@@ -70,7 +78,7 @@ class Source:
 
     def first_token_col(self, line: int, col: int) -> bool:
         """True when column `col` (0-based, raw) holds the line's first token."""
-        lines = self.text.split("\n")
+        lines = self.lines()
         if line - 1 >= len(lines):
             return False
         return lines[line - 1][:col].strip() == ""
@@ -107,30 +115,20 @@ class Lexer:
     def error(self, line: int, msg: str) -> CompileError:
         return CompileError(self.src.display, line, msg)
 
-    def _advance(self, n: int = 1) -> None:
-        for _ in range(n):
-            if self.pos < len(self.text) and self.text[self.pos] == "\n":
-                self.line += 1
-                self.line_start = self.pos + 1
-            self.pos += 1
+    def _move_to(self, newpos: int) -> None:
+        t = self.text
+        nl = t.count("\n", self.pos, newpos)
+        if nl:
+            self.line += nl
+            self.line_start = t.rfind("\n", self.pos, newpos) + 1
+        self.pos = newpos
 
     def _skip_space_and_comments(self) -> None:
-        t = self.text
-        while self.pos < len(t):
-            c = t[self.pos]
-            if c in " \t\r\n\f\v":
-                self._advance()
-            elif t.startswith("//", self.pos):
-                while self.pos < len(t) and t[self.pos] != "\n":
-                    self.pos += 1
-            elif t.startswith("/*", self.pos):
-                start_line = self.line
-                end = t.find("*/", self.pos + 2)
-                if end < 0:
-                    raise self.error(start_line, "syntax error: unterminated comment")
-                self._advance(end + 2 - self.pos)
-            else:
-                return
+        m = _SPACE_RE.match(self.text, self.pos)
+        if m is not None and m.end() > self.pos:
+            self._move_to(m.end())
+        if self.text.startswith("/*", self.pos):
+            raise self.error(self.line, "syntax error: unterminated comment")
 
     def _quoted(self) -> str:
         """One quoted string starting at self.pos (the quote)."""
@@ -138,36 +136,23 @@ class Lexer:
         quote = t[self.pos]
         start_line = self.line
         start_col = self.pos - self.line_start
-        self._advance()
         if quote == "'":
-            end = t.find("'", self.pos)
+            end = t.find("'", self.pos + 1)
             if end < 0:
                 raise self.error(start_line, "syntax error: unterminated quoted string")
-            value = t[self.pos : end]
-            self._advance(end + 1 - self.pos)
+            value = t[self.pos + 1 : end]
+            self._move_to(end + 1)
             return value
-        out: list[str] = []
-        while True:
-            if self.pos >= len(t):
-                raise self.error(start_line, "syntax error: unterminated quoted string")
-            c = t[self.pos]
-            if c == '"':
-                self._advance()
-                break
-            if c == "\\":
-                nxt = t[self.pos + 1 : self.pos + 2]
-                mapping = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-                if nxt not in mapping:
-                    raise self.error(
-                        self.line,
-                        f"syntax error: illegal escape sequence '\\{nxt}' in quoted string",
-                    )
-                out.append(mapping[nxt])
-                self._advance(2)
-                continue
-            out.append(c)
-            self._advance()
-        return _trim_double_quoted("".join(out), start_col)
+        m = _DQUOTE_RE.match(t, self.pos)
+        if m is None:
+            raise self.error(start_line, "syntax error: unterminated quoted string")
+        body = m.group(1)
+        if "\\" in body:
+            # \n \t \" \\ are the escapes; any other backslash stays as
+            # written (YANG 1.0 modules often hold patterns like "\d+").
+            body = _ESCAPE_RE.sub(lambda e: _ESCAPES.get(e.group(1), e.group(0)), body)
+        self._move_to(m.end())
+        return _trim_double_quoted(body, start_col)
 
     def next(self) -> Token:
         self._skip_space_and_comments()
@@ -177,7 +162,7 @@ class Lexer:
         c = t[self.pos]
         line, col = self.line, self.pos - self.line_start
         if c in "{};":
-            self._advance()
+            self.pos += 1
             return Token(c, c, line, col)
         if c in "\"'":
             parts = [self._quoted()]
@@ -188,7 +173,7 @@ class Lexer:
                 save = (self.pos, self.line, self.line_start)
                 self._skip_space_and_comments()
                 if self.pos < len(t) and t[self.pos] == "+":
-                    self._advance()
+                    self.pos += 1
                     self._skip_space_and_comments()
                     if self.pos < len(t) and t[self.pos] in "\"'":
                         parts.append(self._quoted())
@@ -199,19 +184,22 @@ class Lexer:
                 self.pos, self.line, self.line_start = save
                 break
             return Token(T_STR, "".join(parts), line, col)
-        start = self.pos
-        while self.pos < len(t):
-            ch = t[self.pos]
-            if ch in " \t\r\n\f\v;{}":
-                break
-            if ch in "\"'":
-                raise self.error(
-                    self.line, "syntax error: a quote character inside an unquoted string"
-                )
-            if t.startswith("//", self.pos) or t.startswith("/*", self.pos):
-                break
-            self.pos += 1
-        return Token(T_WORD, t[start : self.pos], line, col)
+        m = _WORD_RE.match(t, self.pos)
+        if m is None:
+            # Only a lone '*/' or a quote can get here.
+            raise self.error(line, f"syntax error: unexpected '{t[self.pos:self.pos + 2]}'")
+        self.pos = m.end()
+        if self.pos < len(t) and t[self.pos] in "\"'":
+            raise self.error(self.line, "syntax error: a quote character inside an unquoted string")
+        return Token(T_WORD, m.group(0), line, col)
+
+
+_SPACE_RE = re.compile(r"(?:[ \t\r\n\f\v]+|//[^\n]*|/\*.*?\*/)*", re.S)
+_DQUOTE_RE = re.compile(r'"((?:[^"\\]|\\.)*)"', re.S)
+_ESCAPE_RE = re.compile(r"\\(.)", re.S)
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+# RFC 7950 6.1.3: no whitespace, quotes, ';', braces or comment sequences.
+_WORD_RE = re.compile(r"(?:[^\s;{}\"'/*]|/(?![/*])|\*(?!/))+")
 
 
 def _trim_double_quoted(s: str, quote_col: int) -> str:
@@ -368,17 +356,16 @@ class Parser:
         return None
 
 
+_IDENTIFIER_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\Z")
+_KEYWORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?\Z")
+
+
 def _is_keyword(word: str) -> bool:
-    parts = word.split(":")
-    if len(parts) > 2:
-        return False
-    return all(_is_identifier(p) for p in parts)
+    return _KEYWORD_RE.match(word) is not None
 
 
 def _is_identifier(s: str) -> bool:
-    if not s or not (s[0].isascii() and (s[0].isalpha() or s[0] == "_")):
-        return False
-    return all(ch.isascii() and (ch.isalnum() or ch in "_-.") for ch in s)
+    return _IDENTIFIER_RE.match(s) is not None
 
 
 def is_identifier(s: str) -> bool:

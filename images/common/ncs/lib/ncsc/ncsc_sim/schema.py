@@ -49,6 +49,12 @@ class Node:
         self.placeholder = False
         self.in_operation = False  # under rpc/action/notification
         self.root: Optional["Root"] = None  # set for top-level nodes
+        # The outermost `uses` this node came through, if any: a name clash
+        # of such a node is the fault of that `uses`, reported once there.
+        self.uses_site: Optional[Stmt] = None
+        self.index: Optional[dict[tuple[str, str], "Node"]] = None
+        # Names used in this scope, choices and cases included.
+        self.names: dict[tuple[str, str], "Node"] = {}
 
     @property
     def builtin(self) -> bool:
@@ -81,6 +87,8 @@ class Root:
     def __init__(self, module: Module):
         self.module = module
         self.children: list[Node] = []
+        self.index: Optional[dict[tuple[str, str], Node]] = None
+        self.names: dict[tuple[str, str], Node] = {}
 
 
 class SchemaBuilder:
@@ -176,6 +184,7 @@ class SchemaBuilder:
                 self.expand_stmt(s, case, ns, case, site, config, op)
                 return
             node = Node(kw, name, ns, s, parent_node, self.node_site(s, site))
+            node.uses_site = site
             cfg = s.find_arg("config")
             node.config = config and cfg != "false"
             node.in_operation = op or kw in ("rpc", "action", "notification")
@@ -269,6 +278,8 @@ class SchemaBuilder:
             self.expand_stmt(sub, container, ns, parent_node, use_site, config, op)
         self._expanding.pop()
         added = container.children[before:]
+        if id(use_site) in self.reported_sites:
+            return  # its nodes clashed with others: refine/augment would only repeat that
         for ref in s.find_all("refine"):
             target = self.find_descendant(ref, added, mod)
             if target is None:
@@ -288,39 +299,33 @@ class SchemaBuilder:
 
     # ---------------------------------------------------------------- tree edits
     def add_child(self, container: "Root | Node", node: Node) -> None:
-        scope = self.name_scope(container)
-        for other in scope:
-            if other.name == node.name and other.module is node.module and other is not node:
+        scope = self.scope_of(container)
+        key = (node.module.name, node.name)
+        if node.kind != "case":
+            other = scope.names.get(key) if scope is not None else None
+            if other is not None and other is not node:
                 self.report_duplicate(node, other)
                 return
+            if scope is not None:
+                scope.names[key] = node
         if isinstance(container, Node):
             node.parent = container
         else:
             node.parent = None
             node.root = container
         container.children.append(node)
+        container.index = None
 
-    def name_scope(self, container: "Root | Node") -> list[Node]:
-        """The nodes whose names a new child of `container` must not repeat:
-        choices and cases do not open a scope of their own."""
+    def scope_of(self, container: "Root | Node") -> "Root | Node | None":
+        """Where names must be unique: choices and cases do not open a scope
+        of their own."""
         top: Root | Node | None = container
         while isinstance(top, Node) and top.kind in ("choice", "case"):
             top = top.parent if top.parent is not None else top.root
-        out: list[Node] = []
-
-        def collect(n: "Root | Node") -> None:
-            for c in n.children:
-                if c.kind != "case":
-                    out.append(c)
-                if c.kind in ("choice", "case"):
-                    collect(c)
-
-        if top is not None:
-            collect(top)
-        return out
+        return top
 
     def report_duplicate(self, node: Node, other: Node) -> None:
-        site = node.site
+        site = node.uses_site or node.site
         if site is None or not self.reportable(site):
             return
         if id(site) in self.reported_sites:
@@ -343,13 +348,24 @@ class SchemaBuilder:
         known, target = module_of(stmt).resolve_prefix(prefix)
         return target if known else None
 
-    def find_child(self, parent: "Root | Node", name: str, module: Module, transparent: bool) -> Optional[Node]:
-        kids = parent.data_children() if (transparent and isinstance(parent, Node)) else (
-            _root_data_children(parent) if transparent else iter(parent.children)
-        )
-        for c in kids:
-            if c.name == name and c.module.name == module.name:
-                return c
+    def find_child(
+        self, parent: "Root | Node", name: str, module: Module, transparent: bool
+    ) -> Optional[Node]:
+        """The child `module:name` of `parent`; with `transparent`, also
+        inside its choices and cases (data paths skip those)."""
+        if parent.index is None:
+            parent.index = {}
+            for c in parent.children:
+                parent.index.setdefault((c.module.name, c.name), c)
+        found = parent.index.get((module.name, name))
+        if found is not None and not (transparent and found.kind in ("choice", "case")):
+            return found
+        if transparent:
+            for c in parent.children:
+                if c.kind in ("choice", "case"):
+                    inner = self.find_child(c, name, module, transparent=True)
+                    if inner is not None:
+                        return inner
         return None
 
     def not_found(self, stmt: Stmt, name: str, module: Module, parent: "Root | Node") -> None:
@@ -388,6 +404,7 @@ class SchemaBuilder:
                     ph = Node("container", name, module, None, current if isinstance(current, Node) else None, None)
                     ph.placeholder = True
                     current.children.append(ph)
+                    current.index = None
                     found = ph
                 else:
                     if self.reportable(stmt):
@@ -440,13 +457,12 @@ class SchemaBuilder:
         if target is None:
             return
         for d in s.find_all("deviate"):
-            if d.arg == "not-supported" and target.parent is not None:
-                if target in target.parent.children:
-                    target.parent.children.remove(target)
-            elif d.arg == "not-supported":
-                root = self.roots.get(target.module.name)
-                if root is not None and target in root.children:
-                    root.children.remove(target)
+            if d.arg != "not-supported":
+                continue
+            holder: Root | Node | None = target.parent if target.parent is not None else target.root
+            if holder is not None and target in holder.children:
+                holder.children.remove(target)
+                holder.index = None
 
     # ---------------------------------------------------------------- checks
     def walk_all(self) -> Iterator[Node]:
@@ -497,20 +513,7 @@ class SchemaBuilder:
     def leafref_path(self, leaf: Stmt) -> Optional[Stmt]:
         """The `path` statement behind a leaf's type, following typedefs."""
         t = leaf.find("type")
-        seen = 0
-        while t is not None and seen < 32:
-            seen += 1
-            if t.arg in ("leafref",) or (t.arg or "").endswith(":leafref") and False:
-                return t.find("path")
-            name = t.arg or ""
-            p, local = split_ref(name)
-            if p is None and local in BUILTIN_TYPES:
-                return t.find("path") if local == "leafref" else None
-            td = self.checker.resolve_typedef(module_of(t), t)
-            if td is None:
-                return None
-            t = td.find("type")
-        return None
+        return self.checker.type_path(t) if t is not None else None
 
     def check_leafref(self, n: Node) -> None:
         assert n.stmt is not None
@@ -637,14 +640,6 @@ class SchemaBuilder:
             if n.module is self.main and n.kind not in ("input", "output") and n.name not in names:
                 names.append(n.name)
         return names
-
-
-def _root_data_children(root: "Root | Node") -> Iterator[Node]:
-    for c in root.children:
-        if c.kind in ("choice", "case"):
-            yield from c.data_children()
-        else:
-            yield c
 
 
 def split_path(path: str) -> Optional[list[str]]:
