@@ -15,7 +15,6 @@ import type {
   ContainerDetails,
   ContainerListFilter,
   ContainerSpec,
-  ContainerState,
   ContainerSummary,
   DockerClient,
   DockerEvent,
@@ -24,19 +23,14 @@ import type {
   EventOptions,
   ExecOptions,
   ExecResult,
-  HealthcheckConfig,
-  HealthStatus,
   ImageDetails,
   ImageListFilter,
   ImageLoadOptions,
   ImageLoadResult,
   ImageRemoveOptions,
   ImageSummary,
-  LabelFilter,
   LogLine,
   LogOptions,
-  MountInfo,
-  PortBinding,
   ReadFileOptions,
   Ref,
   RemoveContainerOptions,
@@ -54,6 +48,20 @@ import {
   resolveDockerEndpoint,
 } from './endpoint';
 import {
+  containerCreateBody,
+  containerDetails,
+  containerSummary,
+  dockerEvent,
+  engineInfo,
+  engineVersion,
+  eventFilters,
+  imageDetails,
+  imageSummary,
+  labelFilters,
+  logQuery,
+  volumeInfo,
+} from './engineJson';
+import {
   DockerError,
   type DockerOperation,
   dockerCancelledError,
@@ -61,18 +69,7 @@ import {
   formatSeconds,
   translateDockerError,
 } from './errors';
-import {
-  asArray,
-  asBoolean,
-  asDate,
-  asNumber,
-  asObject,
-  asString,
-  asStringMap,
-  asStrings,
-  envListToMap,
-  envMapToList,
-} from './json';
+import { asArray, asBoolean, asNumber, asObject, asString, envMapToList } from './json';
 import { checkHostKey, type HostKeyVerdict, isEncryptedPrivateKey } from './sshKnownHosts';
 import {
   LineSplitter,
@@ -268,37 +265,14 @@ class DockerodeClient implements DockerClient {
     const raw: unknown = await this.call({ action: 'report its version' }, options, (signal) =>
       this.untyped.version({ abortSignal: signal }),
     );
-    const v = asObject(raw);
-    return {
-      version: asString(v.Version),
-      apiVersion: asString(v.ApiVersion),
-      minApiVersion: asString(v.MinAPIVersion) || undefined,
-      os: asString(v.Os),
-      arch: asString(v.Arch),
-      kernelVersion: asString(v.KernelVersion) || undefined,
-    };
+    return engineVersion(raw);
   }
 
   async info(options?: CallOptions): Promise<EngineInfo> {
     const raw: unknown = await this.call({ action: 'report its system info' }, options, (signal) =>
       this.untyped.info({ abortSignal: signal }),
     );
-    const i = asObject(raw);
-    return {
-      name: asString(i.Name),
-      serverVersion: asString(i.ServerVersion),
-      cpus: asNumber(i.NCPU, 1),
-      memTotalBytes: asNumber(i.MemTotal),
-      operatingSystem: asString(i.OperatingSystem),
-      osType: asString(i.OSType),
-      architecture: asString(i.Architecture),
-      containers: asNumber(i.Containers),
-      containersRunning: asNumber(i.ContainersRunning),
-      images: asNumber(i.Images),
-      storageDriver: asString(i.Driver),
-      cgroupDriver: asString(i.CgroupDriver) || undefined,
-      rootless: asStrings(i.SecurityOptions).some((option) => option.includes('name=rootless')),
-    };
+    return engineInfo(raw);
   }
 
   // -------------------------------------------------------------------------
@@ -313,16 +287,7 @@ class DockerodeClient implements DockerClient {
     const raw: unknown = await this.call({ action: 'list images' }, options, (signal) =>
       this.docker.listImages({ filters: JSON.stringify(filters), abortSignal: signal }),
     );
-    return asArray(raw).map((item) => {
-      const image = asObject(item);
-      return {
-        id: asString(image.Id),
-        repoTags: asStrings(image.RepoTags).filter((tag) => tag !== '<none>:<none>'),
-        createdAt: asDate(asNumber(image.Created)) ?? new Date(0),
-        sizeBytes: asNumber(image.Size),
-        labels: asStringMap(image.Labels),
-      };
-    });
+    return asArray(raw).map(imageSummary);
   }
 
   async inspectImage(image: Ref, options?: CallOptions): Promise<ImageDetails> {
@@ -333,25 +298,7 @@ class DockerodeClient implements DockerClient {
     const raw: unknown = await this.call(operation, options, (signal) =>
       (this.docker.getImage(image) as unknown as SignalledInspect).inspect({ abortSignal: signal }),
     );
-    const i = asObject(raw);
-    const config = asObject(i.Config);
-    return {
-      id: asString(i.Id),
-      repoTags: asStrings(i.RepoTags),
-      createdAt: asDate(i.Created) ?? new Date(0),
-      sizeBytes: asNumber(i.Size),
-      os: asString(i.Os),
-      architecture: asString(i.Architecture),
-      labels: asStringMap(config.Labels),
-      env: envListToMap(config.Env),
-      entrypoint: asStrings(config.Entrypoint),
-      cmd: asStrings(config.Cmd),
-      workingDir: asString(config.WorkingDir),
-      user: asString(config.User),
-      exposedPorts: Object.keys(asObject(config.ExposedPorts)),
-      volumes: Object.keys(asObject(config.Volumes)),
-      healthcheck: healthcheckFromEngine(config.Healthcheck),
-    };
+    return imageDetails(raw);
   }
 
   async loadImage(archive: Readable, options: ImageLoadOptions = {}): Promise<ImageLoadResult> {
@@ -464,28 +411,7 @@ class DockerodeClient implements DockerClient {
         abortSignal: signal,
       }),
     );
-    return asArray(raw).map((item) => {
-      const c = asObject(item);
-      return {
-        id: asString(c.Id),
-        name: (asStrings(c.Names)[0] ?? '').replace(/^\//, ''),
-        image: asString(c.Image),
-        imageId: asString(c.ImageID),
-        state: asString(c.State) as ContainerState,
-        status: asString(c.Status),
-        labels: asStringMap(c.Labels),
-        createdAt: asDate(asNumber(c.Created)) ?? new Date(0),
-        ports: asArray(c.Ports).map((p) => {
-          const port = asObject(p);
-          return {
-            containerPort: asNumber(port.PrivatePort),
-            protocol: (asString(port.Type) || 'tcp') as PortBinding['protocol'],
-            hostIp: asString(port.IP) || undefined,
-            hostPort: typeof port.PublicPort === 'number' ? port.PublicPort : undefined,
-          };
-        }),
-      };
-    });
+    return asArray(raw).map(containerSummary);
   }
 
   async inspectContainer(container: Ref, options?: CallOptions): Promise<ContainerDetails> {
@@ -494,7 +420,7 @@ class DockerodeClient implements DockerClient {
       options,
       (signal) => this.docker.getContainer(container).inspect({ abortSignal: signal }),
     );
-    return containerDetails(asObject(raw));
+    return containerDetails(raw);
   }
 
   async createContainer(spec: ContainerSpec, options?: CallOptions): Promise<string> {
@@ -601,7 +527,7 @@ class DockerodeClient implements DockerClient {
     const raw: unknown = await this.call(operation, options, (signal) =>
       this.docker.getVolume(name).inspect({ abortSignal: signal }),
     );
-    return volumeInfo(asObject(raw));
+    return volumeInfo(raw);
   }
 
   async listVolumes(filter: VolumeListFilter = {}, options?: CallOptions): Promise<VolumeInfo[]> {
@@ -611,7 +537,7 @@ class DockerodeClient implements DockerClient {
     const raw: unknown = await this.call({ action: 'list volumes' }, options, (signal) =>
       this.docker.listVolumes({ filters: JSON.stringify(filters), abortSignal: signal }),
     );
-    return asArray(asObject(raw).Volumes).map((volume) => volumeInfo(asObject(volume)));
+    return asArray(asObject(raw).Volumes).map(volumeInfo);
   }
 
   async removeVolume(name: string, options: CallOptions & { force?: boolean } = {}): Promise<void> {
@@ -806,9 +732,9 @@ class DockerodeClient implements DockerClient {
     const wrapped = options.withoutShell !== true;
     const hasStdin = options.stdin !== undefined;
 
-    // Creating and starting are API calls: the API timeout applies, and the
-    // caller's signal does not interrupt them halfway (the command might then
-    // run with nobody able to stop it); it is honoured right after.
+    // Creating honours the caller's signal: nothing runs yet. Starting does
+    // not (a start cut off halfway could leave the command running with nobody
+    // able to stop it); a cancel that arrives meanwhile is honoured right after.
     const exec = await this.call(operation, { signal: options.signal }, (signal) =>
       this.docker.getContainer(container).exec({
         Cmd: wrapped ? [...execWrapper, ...argv] : [...argv],
@@ -1028,7 +954,7 @@ class DockerodeClient implements DockerClient {
     const lines = new LineSplitter((line) => {
       if (line.trim() === '') return;
       try {
-        queue.push(dockerEvent(asObject(JSON.parse(line))));
+        queue.push(dockerEvent(JSON.parse(line)));
       } catch {
         // A line that is not JSON is not an event.
       }
@@ -1172,44 +1098,6 @@ async function ignoreNotModified(request: Promise<unknown>): Promise<void> {
   }
 }
 
-function labelFilters(labels: LabelFilter): string[] {
-  return Object.entries(labels).map(([key, value]) => (value === true ? key : `${key}=${value}`));
-}
-
-function eventFilters(filter: EventOptions['filter']): Record<string, string[]> {
-  const filters: Record<string, string[]> = {};
-  if (filter === undefined) return filters;
-  if (filter.type) filters.type = [...filter.type];
-  if (filter.action) filters.event = [...filter.action];
-  if (filter.container) filters.container = [...filter.container];
-  if (filter.image) filters.image = [...filter.image];
-  if (filter.volume) filters.volume = [...filter.volume];
-  if (filter.labels) filters.label = labelFilters(filter.labels);
-  return filters;
-}
-
-function dockerEvent(raw: Record<string, unknown>): DockerEvent {
-  const actor = asObject(raw.Actor);
-  const timeNano = asNumber(raw.timeNano);
-  return {
-    type: asString(raw.Type),
-    action: asString(raw.Action) || asString(raw.status),
-    id: asString(actor.ID) || asString(raw.id),
-    attributes: asStringMap(actor.Attributes),
-    time: timeNano > 0 ? Math.floor(timeNano / 1e6) : asNumber(raw.time) * 1000,
-  };
-}
-
-function logQuery(options: LogOptions): Record<string, unknown> {
-  return {
-    stdout: options.stdout ?? true,
-    stderr: options.stderr ?? true,
-    timestamps: options.timestamps ?? false,
-    ...(options.tail !== undefined ? { tail: options.tail } : {}),
-    ...(options.since !== undefined ? { since: options.since } : {}),
-  };
-}
-
 function logLineReader(
   timestamps: boolean,
   onLine: (line: LogLine) => void,
@@ -1276,184 +1164,4 @@ function tooBig(file: string, container: Ref, maxBytes: number, endpoint: string
     message: `${file} in container ${container} is larger than ${maxBytes} bytes; not read`,
     endpoint,
   });
-}
-
-function nanosToMs(value: unknown): number | undefined {
-  return typeof value === 'number' && value > 0 ? Math.round(value / 1e6) : undefined;
-}
-
-function healthcheckFromEngine(raw: unknown): HealthcheckConfig | undefined {
-  const h = asObject(raw);
-  const test = asStrings(h.Test);
-  if (test.length === 0) return undefined;
-  return {
-    test,
-    intervalMs: nanosToMs(h.Interval),
-    timeoutMs: nanosToMs(h.Timeout),
-    startPeriodMs: nanosToMs(h.StartPeriod),
-    retries: typeof h.Retries === 'number' ? h.Retries : undefined,
-  };
-}
-
-function healthcheckToEngine(check: HealthcheckConfig): Record<string, unknown> {
-  return {
-    Test: [...check.test],
-    ...(check.intervalMs !== undefined ? { Interval: check.intervalMs * 1e6 } : {}),
-    ...(check.timeoutMs !== undefined ? { Timeout: check.timeoutMs * 1e6 } : {}),
-    ...(check.startPeriodMs !== undefined ? { StartPeriod: check.startPeriodMs * 1e6 } : {}),
-    ...(check.retries !== undefined ? { Retries: check.retries } : {}),
-  };
-}
-
-function containerCreateBody(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
-  const exposedPorts: Record<string, object> = {};
-  const portBindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const port of spec.ports ?? []) {
-    const key = `${port.containerPort}/${port.protocol ?? 'tcp'}`;
-    exposedPorts[key] = {};
-    (portBindings[key] ??= []).push({
-      HostIp: port.hostIp ?? '127.0.0.1',
-      HostPort: port.hostPort ? String(port.hostPort) : '',
-    });
-  }
-
-  const mounts = [
-    ...(spec.binds ?? []).map((bind) => ({
-      Type: 'bind' as const,
-      Source: bind.source,
-      Target: bind.target,
-      ReadOnly: bind.readOnly ?? false,
-    })),
-    ...(spec.volumes ?? []).map((volume) => ({
-      Type: 'volume' as const,
-      Source: volume.name,
-      Target: volume.target,
-      ReadOnly: volume.readOnly ?? false,
-    })),
-  ];
-
-  const hostConfig: Dockerode.HostConfig = {
-    Mounts: mounts,
-    PortBindings: portBindings,
-    ...(spec.networkMode !== undefined ? { NetworkMode: spec.networkMode } : {}),
-    ...(spec.init !== undefined ? { Init: spec.init } : {}),
-    ...(spec.restartPolicy !== undefined ? { RestartPolicy: { Name: spec.restartPolicy } } : {}),
-    ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes } : {}),
-    ...(spec.autoRemove !== undefined ? { AutoRemove: spec.autoRemove } : {}),
-  };
-
-  return {
-    Image: spec.image,
-    ...(spec.name !== undefined ? { name: spec.name } : {}),
-    Labels: { ...spec.labels },
-    Env: envMapToList(spec.env),
-    ...(spec.cmd !== undefined ? { Cmd: [...spec.cmd] } : {}),
-    // Docker reads [""] (not []) as "no entrypoint".
-    ...(spec.entrypoint !== undefined
-      ? { Entrypoint: spec.entrypoint.length === 0 ? [''] : [...spec.entrypoint] }
-      : {}),
-    ...(spec.workingDir !== undefined ? { WorkingDir: spec.workingDir } : {}),
-    ...(spec.user !== undefined ? { User: spec.user } : {}),
-    ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
-    ...(spec.healthcheck !== undefined
-      ? { Healthcheck: healthcheckToEngine(spec.healthcheck) }
-      : {}),
-    ...(spec.stopSignal !== undefined ? { StopSignal: spec.stopSignal } : {}),
-    ...(spec.stopTimeoutSeconds !== undefined ? { StopTimeout: spec.stopTimeoutSeconds } : {}),
-    Tty: spec.tty ?? false,
-    OpenStdin: spec.openStdin ?? false,
-    ExposedPorts: exposedPorts,
-    HostConfig: hostConfig,
-  };
-}
-
-function containerDetails(c: Record<string, unknown>): ContainerDetails {
-  const state = asObject(c.State);
-  const config = asObject(c.Config);
-  const hostConfig = asObject(c.HostConfig);
-  const health = asObject(state.Health);
-  const ports: PortBinding[] = [];
-  for (const [key, bindings] of Object.entries(asObject(asObject(c.NetworkSettings).Ports))) {
-    const [port, protocol] = key.split('/');
-    const published = asArray(bindings);
-    const base = {
-      containerPort: Number(port),
-      protocol: (protocol ?? 'tcp') as PortBinding['protocol'],
-    };
-    if (published.length === 0) ports.push(base);
-    for (const binding of published) {
-      const b = asObject(binding);
-      ports.push({
-        ...base,
-        hostIp: asString(b.HostIp) || undefined,
-        hostPort: asString(b.HostPort) ? Number(asString(b.HostPort)) : undefined,
-      });
-    }
-  }
-
-  return {
-    id: asString(c.Id),
-    name: asString(c.Name).replace(/^\//, ''),
-    image: asString(config.Image),
-    imageId: asString(c.Image),
-    createdAt: asDate(c.Created) ?? new Date(0),
-    state: {
-      status: asString(state.Status) as ContainerState,
-      running: asBoolean(state.Running),
-      paused: asBoolean(state.Paused),
-      restarting: asBoolean(state.Restarting),
-      oomKilled: asBoolean(state.OOMKilled),
-      exitCode: asNumber(state.ExitCode),
-      error: asString(state.Error),
-      startedAt: asDate(state.StartedAt),
-      finishedAt: asDate(state.FinishedAt),
-      health:
-        state.Health === undefined || state.Health === null
-          ? undefined
-          : {
-              status: (asString(health.Status) || 'none') as HealthStatus,
-              failingStreak: asNumber(health.FailingStreak),
-              log: asArray(health.Log).map((entry) => {
-                const e = asObject(entry);
-                return {
-                  start: asString(e.Start),
-                  end: asString(e.End),
-                  exitCode: asNumber(e.ExitCode),
-                  output: asString(e.Output),
-                };
-              }),
-            },
-    },
-    restartCount: asNumber(c.RestartCount),
-    labels: asStringMap(config.Labels),
-    env: envListToMap(config.Env),
-    cmd: asStrings(config.Cmd),
-    entrypoint: asStrings(config.Entrypoint),
-    user: asString(config.User),
-    workingDir: asString(config.WorkingDir),
-    tty: asBoolean(config.Tty),
-    healthcheck: healthcheckFromEngine(config.Healthcheck),
-    mounts: asArray(c.Mounts).map((m): MountInfo => {
-      const mount = asObject(m);
-      return {
-        type: asString(mount.Type),
-        source: asString(mount.Source),
-        destination: asString(mount.Destination),
-        name: asString(mount.Name) || undefined,
-        readOnly: mount.RW === false,
-      };
-    }),
-    ports,
-    networkMode: asString(hostConfig.NetworkMode),
-  };
-}
-
-function volumeInfo(v: Record<string, unknown>): VolumeInfo {
-  return {
-    name: asString(v.Name),
-    driver: asString(v.Driver),
-    mountpoint: asString(v.Mountpoint),
-    labels: asStringMap(v.Labels),
-    createdAt: asDate(v.CreatedAt),
-  };
 }
