@@ -81,12 +81,12 @@ apt_install() {
   fi
   if [ ! -e "$NSO_SETUP_APT_STAMP" ]; then
     say "apt: apt-get update"
-    apt-get update -qq </dev/null || die "apt-get update failed"
+    apt-get -o DPkg::Lock::Timeout=300 update -qq </dev/null || die "apt-get update failed"
     touch "$NSO_SETUP_APT_STAMP"
   fi
   say "apt: installing $missing"
   # shellcheck disable=SC2086 # the list is a list of words on purpose
-  apt-get install -y -qq $missing </dev/null >/tmp/nso-setup-apt.log 2>&1 || {
+  apt-get -o DPkg::Lock::Timeout=300 install -y -qq $missing </dev/null >/tmp/nso-setup-apt.log 2>&1 || {
     tail -n 30 /tmp/nso-setup-apt.log >&2
     die "apt-get install $missing failed (log: /tmp/nso-setup-apt.log)"
   }

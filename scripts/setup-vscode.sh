@@ -51,7 +51,8 @@ say "fetched in $(format_us "$(($(now_us) - t0))")"
 
 t1=$(now_us)
 say "npm rebuild with Node $("$NODE24_BIN/node" --version) (builds code-server's native modules)"
-PATH="$NODE24_BIN:$PATH" npm rebuild --foreground-scripts >>/tmp/nso-setup-vscode.log 2>&1 || {
+# JOBS=max: node-gyp runs make on every core.
+PATH="$NODE24_BIN:$PATH" JOBS=max npm rebuild --foreground-scripts >>/tmp/nso-setup-vscode.log 2>&1 || {
   tail -n 30 /tmp/nso-setup-vscode.log >&2
   die "npm rebuild failed in test/vscode (log: /tmp/nso-setup-vscode.log)"
 }

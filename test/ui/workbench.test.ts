@@ -1,8 +1,28 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../exthost/harness/paths';
 import { brokenNcsConf, uiSession } from './session';
 import type { Workbench } from './workbench';
+
+// Titles as a user sees them, taken from the manifest the .vsix was built from.
+interface Manifest {
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    viewsContainers: { activitybar: { id: string; title: string }[] };
+  };
+}
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+
+function commandTitle(id: string): string {
+  const command = manifest.contributes.commands.find((c) => c.command === id);
+  if (!command) throw new Error(`package.json contributes no command ${id}`);
+  return command.category ? `${command.category}: ${command.title}` : command.title;
+}
+
+const viewContainerTitle =
+  manifest.contributes.viewsContainers.activitybar.find((c) => c.id === 'nso')?.title ??
+  'the "nso" view container';
 
 describe('NSO Workbench as a user sees it', () => {
   let workbench: Workbench;
@@ -16,12 +36,14 @@ describe('NSO Workbench as a user sees it', () => {
     const explorer = await workbench.sideBarTreeItems();
     assert.ok(explorer.includes('packages'), `Explorer shows packages/: ${explorer.join(', ')}`);
     assert.ok(explorer.includes('ncs.conf'), `Explorer shows ncs.conf: ${explorer.join(', ')}`);
-    assert.ok((await workbench.activityBarTitles()).includes('NSO Workbench'));
+    await workbench.waitForActivityBarItem(viewContainerTitle);
+    const titles = await workbench.activityBarTitles();
+    assert.ok(titles.includes(viewContainerTitle), `activity bar: ${titles.join(', ')}`);
     await workbench.screenshot('workbench');
   });
 
-  it('runs "NSO: Show Log" from the command palette', async () => {
-    await workbench.runCommand('NSO: Show Log');
+  it(`runs "${commandTitle('nso.log.show')}" from the command palette`, async () => {
+    await workbench.runCommand(commandTitle('nso.log.show'));
     const output = await workbench.waitForOutput('NSO Workbench activated in');
     assert.match(output, /\[info\] NSO Workbench activated in [\d.]+ ms/);
     assert.equal(await workbench.selectedOutputChannel(), 'NSO Workbench');
@@ -29,8 +51,9 @@ describe('NSO Workbench as a user sees it', () => {
   });
 
   it('lists the sample packages in the NSO Workbench view container', async () => {
-    await workbench.openViewContainer('NSO Workbench');
-    assert.match(await workbench.sideBarTitle(), /NSO Workbench/i);
+    await workbench.openViewContainer(viewContainerTitle);
+    const title = await workbench.sideBarTitle();
+    assert.ok(title.includes(viewContainerTitle), `side bar title: ${title}`);
     const shown = (await workbench.sideBarTreeItems()).map((label) => label.split(' ')[0]);
     const onDisk = readdirSync(path.join(workspace, 'packages')).sort();
     assert.deepEqual(shown.sort(), onDisk);

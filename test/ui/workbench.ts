@@ -13,8 +13,12 @@ export interface StatusBarItem {
   text: string;
 }
 
-const uiTimeoutMs = 20_000;
-const startupTimeoutMs = 60_000;
+const uiTimeoutMs = 30_000;
+const startupTimeoutMs = 90_000;
+// How long one look at the palette waits for a command before it looks again:
+// the palette lists the commands known when it opened, and an extension's
+// contributions can arrive after the first look on a busy machine.
+const paletteLookMs = 5_000;
 
 /** VS Code renders spaces in editors as no-break spaces. */
 const plain = (text: string): string => text.replace(/\u00a0/g, ' ');
@@ -46,13 +50,24 @@ export class Workbench {
 
   /** Runs a command the way a user does: palette, type its title, pick it. */
   async runCommand(title: string): Promise<void> {
-    const input = await this.openCommandPalette();
-    await input.fill(`>${title}`);
-    const row = this.page.locator(
-      `.quick-input-widget .quick-input-list .monaco-list-row[aria-label=${JSON.stringify(title)}]`,
-    );
-    await row.first().waitFor({ state: 'visible', timeout: uiTimeoutMs });
-    await row.first().click();
+    const row = this.page
+      .locator(
+        `.quick-input-widget .quick-input-list .monaco-list-row[aria-label=${JSON.stringify(title)}]`,
+      )
+      .first();
+    const deadline = Date.now() + uiTimeoutMs;
+    for (;;) {
+      const input = await this.openCommandPalette();
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: paletteLookMs });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    await row.click();
     await this.page
       .locator('.quick-input-widget')
       .waitFor({ state: 'hidden', timeout: uiTimeoutMs });
@@ -84,6 +99,13 @@ export class Workbench {
     await this.page
       .locator('.part.sidebar .composite.title')
       .filter({ hasText: title })
+      .waitFor({ state: 'visible', timeout: uiTimeoutMs });
+  }
+
+  /** Waits until the activity bar shows a view container with this title. */
+  async waitForActivityBarItem(title: string): Promise<void> {
+    await this.page
+      .locator(`.part.activitybar .action-label[aria-label=${JSON.stringify(title)}]`)
       .waitFor({ state: 'visible', timeout: uiTimeoutMs });
   }
 
