@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import xml.etree.ElementTree as ET
@@ -444,7 +445,69 @@ def cmd_bundle(opts: Options) -> int:
             continue
         write_json(os.path.join(fxs_dir, c.module.name + ".fxs"), fxs_document(c, DEVICE_MOUNT))
         shutil.copyfile(path, os.path.join(yang_dir, c.module.name + ".yang"))
+    if status == 0 and opts.one("ned_id"):
+        status = compile_ned_id(opts, device_dir, fxs_dir)
     return status
+
+
+NED_BASE_IDENTITY = {
+    "netconf": "netconf-ned-id",
+    "cli-ned": "cli-ned-id",
+    "generic-ned": "generic-ned-id",
+    "snmp-ned": "snmp-ned-id",
+}
+
+
+def compile_ned_id(opts: Options, device_dir: str, fxs_dir: str) -> int:
+    """--ncs-ned-id Module:Identity: the NED's identity modules (the family
+    module `<name>-<type>` and the versioned one deriving from it) are loaded
+    with the package. They are compiled from the package's src/ when present
+    there, else written first."""
+    spec = opts.one("ned_id") or ""
+    module, _, identity = spec.partition(":")
+    if not module or not identity:
+        print(f"ncsc: --ncs-ned-id needs Module:Identity, not '{spec}'", file=sys.stderr)
+        return 1
+    family = re.sub(r"-\d+(\.\d+)*$", "", module)
+    base = NED_BASE_IDENTITY.get(opts.one("device_type") or "", "ned-id")
+    paths = []
+    for name in dict.fromkeys([family, module]):
+        local = f"{name}.yang"
+        if os.path.isfile(local):
+            paths.append(local)
+            continue
+        gen_dir = os.path.join(device_dir, "ned-id")
+        os.makedirs(gen_dir, exist_ok=True)
+        target = os.path.join(gen_dir, local)
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(ned_id_module(name, family, base))
+        paths.append(target)
+    for path in paths:
+        reporter = Reporter()
+        c = compile_yang(path, opts, reporter, [".", os.path.dirname(paths[0]) or "."])
+        if not finish(reporter, opts) or c is None:
+            return 1
+        write_json(os.path.join(fxs_dir, c.module.name + ".fxs"), fxs_document(c))
+    return 0
+
+
+def ned_id_module(name: str, family: str, base: str) -> str:
+    ns = f"http://tail-f.com/ns/ned-id/{name}"
+    if name == family:
+        body = (
+            f"  import tailf-common {{\n    prefix tailf;\n  }}\n"
+            f"  import tailf-ncs-ned {{\n    prefix ned;\n  }}\n\n"
+            f"  identity {name} {{\n    tailf:abstract;\n    base ned:{base};\n  }}\n"
+        )
+    else:
+        body = (
+            f"  import {family} {{\n    prefix family;\n  }}\n\n"
+            f"  identity {name} {{\n    base family:{family};\n  }}\n"
+        )
+    return (
+        f"module {name} {{\n  yang-version 1.1;\n  namespace \"{ns}\";\n  prefix {name};\n\n"
+        f"{body}}}\n"
+    )
 
 
 def _is_submodule_file(path: str) -> bool:
@@ -453,7 +516,7 @@ def _is_submodule_file(path: str) -> bool:
             head = f.read(4096)
     except OSError:
         return False
-    import re
+
 
     m = re.search(r"^\s*(?://[^\n]*\n|/\*.*?\*/|\s)*(module|submodule)\b", head, re.S)
     return m is not None and m.group(1) == "submodule"
