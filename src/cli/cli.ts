@@ -2,11 +2,17 @@
 import { addSubcommand, runCli } from './main';
 import { lintConfCommand } from './lintConf';
 import { packagesCommand } from './packagesCommand';
+import { reloadCommand } from './reloadCommand';
+import { startCommand } from './startCommand';
+import { stopCommand } from './stopCommand';
 import { buildCommand } from './buildCommand';
 
 addSubcommand(packagesCommand);
 addSubcommand(buildCommand);
 addSubcommand(lintConfCommand);
+addSubcommand(startCommand);
+addSubcommand(stopCommand);
+addSubcommand(reloadCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {

@@ -66,3 +66,17 @@ export function locateReloadFailure(
 
   return { file: metaData, line: 0, message: `${pkg.name} failed to load: ${info}` };
 }
+
+/**
+ * The last traceback of a Python VM log tail: the log keeps every earlier
+ * failure too, and only the newest one is about this reload.
+ */
+export function lastTraceback(logTail: string): string {
+  const lines = logTail.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (/Traceback \(most recent call last\)|Failed to load package/.test(lines[i]!)) {
+      return lines.slice(i).join('\n');
+    }
+  }
+  return logTail;
+}

@@ -234,3 +234,66 @@ function unquote(s: string): string {
   }
   return t;
 }
+
+/** A line that starts the answer to one `show packages package <p> oper-status`. */
+const operStatusHead =
+  /^\s*(?:oper-status\s+(?!error-info\b)\S|%\s*No entries found|(?:Error|syntax error)\b)/i;
+
+/**
+ * Splits the output of one session that ran a reload (or redeploys) and then
+ * `show packages package <p> oper-status` for each of `packages`, in that
+ * order. Without a terminal NSO echoes no commands, so the answers are told
+ * apart by their first lines: every answer starts with `oper-status <state>`,
+ * `% No entries found.` or an error. Returns undefined when the count does not
+ * match (the caller then asks again one package per session).
+ */
+export function splitOperStatusAnswers(
+  raw: string,
+  packages: readonly string[],
+): { before: string; statuses: Map<string, OperStatus | undefined> } | undefined {
+  const lines = raw.split(/\r?\n/);
+  const from = lines.findIndex((l) =>
+    /^\s*(?:oper-status\s|%\s*No entries found)/i.test(stripPrompt(l)),
+  );
+  if (packages.length === 0) return { before: raw, statuses: new Map() };
+  if (from < 0) return undefined;
+  const groups: string[][] = [];
+  for (const l of lines.slice(from)) {
+    const line = stripPrompt(l);
+    if (line.trim() === '') continue;
+    if (
+      systemMessage.test(line) ||
+      (/^\s{2,}\S/.test(line) && groups.length > 0 && !/^\s*oper-status/.test(line))
+    ) {
+      // An asynchronous system message and its indented body are nobody's answer.
+      continue;
+    }
+    if (operStatusHead.test(line) || groups.length === 0) groups.push([line]);
+    else groups[groups.length - 1]!.push(line);
+  }
+  if (groups.length !== packages.length) return undefined;
+  const statuses = new Map<string, OperStatus | undefined>();
+  packages.forEach((p, i) => statuses.set(p, parseOperStatus(groups[i]!.join('\n'))));
+  return { before: lines.slice(0, from).join('\n'), statuses };
+}
+
+/**
+ * The answers of `packages package <p> redeploy` for each of `packages`, sent
+ * in one session: one `result true|false` (or an error line) each, in order.
+ * Undefined when the count does not match.
+ */
+export function splitRedeployAnswers(
+  raw: string,
+  packages: readonly string[],
+): Map<string, ReturnType<typeof parseRedeployOutput>> | undefined {
+  const answers: string[] = [];
+  for (const l of raw.split(/\r?\n/)) {
+    const line = stripPrompt(l).trim();
+    if (/^(?:result\s+(?:true|false)|(?:Error|syntax error)\b)/i.test(line)) answers.push(line);
+    else if (/^info\s/.test(line) && answers.length > 0) answers[answers.length - 1] += `\n${line}`;
+  }
+  if (answers.length !== packages.length) return undefined;
+  const out = new Map<string, ReturnType<typeof parseRedeployOutput>>();
+  packages.forEach((p, i) => out.set(p, parseRedeployOutput(answers[i]!)));
+  return out;
+}

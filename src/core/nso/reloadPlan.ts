@@ -2,7 +2,11 @@
 // A redeploy restarts a package's Python VM and reloads its templates, and
 // nothing else: any change NSO's schema or Java class loader must see needs
 // the full reload.
-import { changedFiles, classifyChange } from '../packages/inputHash';
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+import { changedFiles } from '../packages/inputHash';
 
 export type ReloadStrategy = 'auto' | 'full' | 'off';
 
@@ -33,17 +37,10 @@ export function planReload(
   const redeploy: string[] = [];
   for (const [name, files] of current) {
     const changes = changedFiles(loaded.packages.get(name)!, files);
-    if (changes.length === 0) continue;
-    const needsFull = changes.find((f) => {
-      const kind = classifyChange(f);
-      if (kind === 'python' || kind === 'template') return false;
-      // Documentation and test files never reach NSO.
-      if (kind === 'other' && !f.startsWith('src/')) return false;
-      return true;
-    });
-    if (needsFull) return { kind: 'full', reason: `${name}: ${needsFull} changed` };
-    if (changes.some((f) => ['python', 'template'].includes(classifyChange(f))))
-      redeploy.push(name);
+    const impacts = changes.map((f) => ({ file: f, impact: reloadImpact(f) }));
+    const needsFull = impacts.find((c) => c.impact === 'full');
+    if (needsFull) return { kind: 'full', reason: `${name}: ${needsFull.file} changed` };
+    if (impacts.some((c) => c.impact === 'redeploy')) redeploy.push(name);
   }
   if (redeploy.length === 0)
     return { kind: 'none', reason: 'no package changed since the last reload' };
@@ -52,4 +49,65 @@ export function planReload(
     packages: redeploy.sort(),
     reason: 'only Python code or templates changed',
   };
+}
+
+/** What a changed file of a package needs before NSO runs the change. */
+export type ReloadImpact = 'redeploy' | 'full' | 'none';
+
+/** Top-level folders and files NSO never reads from a package. */
+const notLoaded =
+  /^(?:test|tests|doc|docs|netsim|\.vscode|\.github)\/|^(?:README|LICENSE|CHANGELOG)[^/]*$|\.md$|(?:^|\/)\.gitignore$/;
+
+/**
+ * The reload a changed file (path relative to the package folder) needs:
+ * Python code and templates are re-read by a redeploy; the compiled schema
+ * (load-dir), Java archives, CLI files and package-meta-data.xml only by a
+ * full reload; sources under src/ reach NSO through a build, so a change
+ * there means a full reload as well, to be safe.
+ */
+export function reloadImpact(relPath: string): ReloadImpact {
+  const p = relPath.replace(/\\/g, '/');
+  if (p === 'package-meta-data.xml') return 'full';
+  if (p.startsWith('python/')) return 'redeploy';
+  if (p.startsWith('templates/')) return 'redeploy';
+  if (notLoaded.test(p)) return 'none';
+  return 'full';
+}
+
+/** Folders whose content NSO never loads and that change on their own (caches, VCS). */
+const unhashedDirs = new Set([
+  '__pycache__',
+  '.git',
+  'node_modules',
+  '.mypy_cache',
+  '.pytest_cache',
+  'ncsc-out',
+]);
+const unhashedFile = /\.(?:pyc|pyo|class)$/;
+
+/**
+ * Per-file sha256 of what a package puts before NSO: its sources and, unlike
+ * a build's input hash, its build outputs (load-dir/*.fxs, *-jar/*.jar),
+ * because those are what NSO loads. Keys are '/'-separated relative paths.
+ */
+export async function hashLoadedPackage(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  async function walk(rel: string): Promise<void> {
+    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (e) => {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          // Java's intermediate classes live in src/java/build; the jars are what counts.
+          if (unhashedDirs.has(e.name) || (e.name === 'build' && rel.startsWith('src'))) return;
+          return walk(r);
+        }
+        if (!e.isFile() || unhashedFile.test(e.name)) return;
+        const data = await fs.readFile(path.join(dir, r));
+        files.set(r, createHash('sha256').update(data).digest('hex'));
+      }),
+    );
+  }
+  await walk('');
+  return files;
 }

@@ -1,0 +1,95 @@
+import * as path from 'node:path';
+
+import { NcsCli } from '../core/nso/ncsCli';
+import { defaultAdminUser, resolveProdContainer } from '../core/nso/prodContainer';
+import { defaultStateDir, FileLoadedStateStore, reloadPackages } from '../core/nso/reload';
+import { parseArgs, type Subcommand } from './main';
+import { cliDocker, reportFailure, stringSetting, workspaceSettings } from './startCommand';
+
+/**
+ * `nso-workbench reload [--strategy auto|full] [--force]`: reloads what
+ * changed into the running NSO. --force is the explicit consent to delete the
+ * modules (and their data) that NSO says a reload would delete.
+ */
+export const reloadCommand: Subcommand = {
+  name: 'reload',
+  summary: 'Reload changed packages into the running NSO (redeploy or full reload)',
+  usage:
+    'nso-workbench reload [--dir <workspace>] [--strategy auto|full] [--force] [--container <name>] [--admin-user <user>] [--json]\n' +
+    '  --force deletes the YANG modules, and the data under them, that NSO lists when it refuses a reload.',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        dir: { type: 'string', default: '.' },
+        'packages-path': { type: 'string' },
+        strategy: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        container: { type: 'string' },
+        'admin-user': { type: 'string' },
+        'docker-host': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const dir = path.resolve(values.dir);
+    const json = values.json;
+    try {
+      const s = await workspaceSettings(dir);
+      const strategy = values.strategy ?? stringSetting(s, 'nso.reload.strategy') ?? 'auto';
+      if (strategy !== 'auto' && strategy !== 'full' && strategy !== 'off') {
+        throw new Error(`--strategy must be auto or full, not ${strategy}`);
+      }
+      const docker = cliDocker(io, values['docker-host'] ?? stringSetting(s, 'nso.docker.host'));
+      const details = await resolveProdContainer(docker, dir, values.container);
+      if (!details) {
+        throw new Error(
+          `No NSO production container for ${dir}: start one with nso-workbench start, or name one with --container.`,
+        );
+      }
+      const report = await reloadPackages({
+        docker,
+        cli: new NcsCli(docker),
+        container: details.id,
+        workspaceFolder: dir,
+        packagesPath: values['packages-path'] ?? stringSetting(s, 'nso.packagesPath') ?? 'packages',
+        adminUser: values['admin-user'] ?? stringSetting(s, 'nso.adminUser') ?? defaultAdminUser,
+        strategy: strategy,
+        force: values.force,
+        store: new FileLoadedStateStore(defaultStateDir(io.env)),
+        observer: {
+          info: (m) => {
+            if (!json) io.stderr.write(`${m}\n`);
+          },
+        },
+      });
+      const ok = ['ok', 'nothing', 'off'].includes(report.status);
+      if (json) {
+        const { transcript, ...rest } = report;
+        io.stdout.write(
+          `${JSON.stringify({ ok, container: details.name, ...rest, transcript }, null, 2)}\n`,
+        );
+        return ok ? 0 : 1;
+      }
+      (ok ? io.stdout : io.stderr).write(`${report.message}\n`);
+      for (const p of report.packages) {
+        const state = p.operStatus
+          ? `${p.operStatus.status}${p.operStatus.errorInfo ? ` (${p.operStatus.errorInfo})` : ''}`
+          : '-';
+        const result = p.result === undefined ? '' : p.result ? ' result true' : ' result false';
+        io.stdout.write(`${p.name}\t${state}${result}\n`);
+      }
+      for (const d of report.diagnostics) {
+        io.stderr.write(`${d.file}:${Math.max(d.line, 1)}:1: error: ${d.message}\n`);
+      }
+      if (report.status === 'deletionRefused') {
+        io.stderr.write('NSO would delete these modules and the data under them:\n');
+        for (const d of report.deletions) io.stderr.write(`  ${d.package}: ${d.module}\n`);
+        io.stderr.write('Run again with --force to delete them.\n');
+      }
+      return ok ? 0 : 1;
+    } catch (error) {
+      return reportFailure(io, json, error);
+    }
+  },
+};

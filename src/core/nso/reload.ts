@@ -1,0 +1,634 @@
+// Reloading the workspace's packages into the running NSO: decide between
+// redeploying single packages and a full `packages reload` from what changed
+// since NSO last loaded them, run it through ncs_cli, read every package's
+// result, put failures on the files that caused them and confirm each
+// package's oper-status. Nothing is ever forced without the caller saying the
+// user agreed, and a refused or failed reload changes nothing here.
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { DockerClient } from '../docker/client';
+import { discoverPackages, type WorkspacePackage } from '../packages/discovery';
+import { cliToken, isNcsCliError, NcsCliError, type NcsCli } from './ncsCli';
+import {
+  parseOperStatus,
+  parseReloadOutput,
+  splitOperStatusAnswers,
+  splitRedeployAnswers,
+  type ModuleDeletion,
+  type OperStatus,
+} from './reloadOutput';
+import { lastTraceback, locateReloadFailure, type ReloadDiagnostic } from './reloadDiagnostics';
+import {
+  hashLoadedPackage,
+  planReload,
+  type LoadedState,
+  type ReloadPlan,
+  type ReloadStrategy,
+} from './reloadPlan';
+
+// ---------------------------------------------------------------------------
+// What NSO has loaded, remembered per container
+
+/** What NSO loaded from the workspace, as of the last reload this tool ran. */
+export interface LoadedStateRecord {
+  /** The container's id. */
+  container: string;
+  /** Its start time: a restart reloads packages by itself, so the record is void then. */
+  startedAt: string;
+  /** Package name → (relative path → sha256). */
+  packages: Record<string, Record<string, string>>;
+  /** When the record was written (ISO time). */
+  at: string;
+}
+
+export interface LoadedStateStore {
+  get(container: string): Promise<LoadedStateRecord | undefined>;
+  /** `undefined` forgets: the next reload then is a full one. */
+  set(container: string, record: LoadedStateRecord | undefined): Promise<void>;
+}
+
+export class MemoryLoadedStateStore implements LoadedStateStore {
+  private readonly records = new Map<string, LoadedStateRecord>();
+  get(container: string): Promise<LoadedStateRecord | undefined> {
+    return Promise.resolve(this.records.get(container));
+  }
+  set(container: string, record: LoadedStateRecord | undefined): Promise<void> {
+    if (record) this.records.set(container, record);
+    else this.records.delete(container);
+    return Promise.resolve();
+  }
+}
+
+/** One JSON file per container in a folder (the CLI's cache, the extension's storage). */
+export class FileLoadedStateStore implements LoadedStateStore {
+  constructor(readonly dir: string) {}
+
+  private file(container: string): string {
+    return path.join(this.dir, `${container.replace(/[^\w.-]/g, '_')}.json`);
+  }
+
+  async get(container: string): Promise<LoadedStateRecord | undefined> {
+    try {
+      const parsed = JSON.parse(await fs.readFile(this.file(container), 'utf8')) as unknown;
+      return isRecord(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(container: string, record: LoadedStateRecord | undefined): Promise<void> {
+    const file = this.file(container);
+    if (!record) {
+      await fs.rm(file, { force: true });
+      return;
+    }
+    await fs.mkdir(this.dir, { recursive: true });
+    // Written aside and renamed, so a crash never leaves half a record.
+    const tmp = `${file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(record));
+    await fs.rename(tmp, file);
+  }
+}
+
+function isRecord(v: unknown): v is LoadedStateRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Partial<LoadedStateRecord>;
+  return (
+    typeof r.container === 'string' &&
+    typeof r.startedAt === 'string' &&
+    typeof r.packages === 'object' &&
+    r.packages !== null
+  );
+}
+
+/** The CLI's default place for loaded-state records. */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'nso-workbench', 'loaded-packages');
+}
+
+// ---------------------------------------------------------------------------
+// The reload
+
+export interface ReloadObserver {
+  /** What ncs_cli was sent and printed, raw (for the log). */
+  transcript?(text: string): void;
+  /** A step worth telling: the plan, a fallback. */
+  info?(message: string): void;
+}
+
+export interface ReloadRequest {
+  readonly docker: DockerClient;
+  readonly cli: NcsCli;
+  /** The production container (id or name). */
+  readonly container: string;
+  /** Absolute host path of the workspace folder. */
+  readonly workspaceFolder: string;
+  readonly packagesPath?: string;
+  /** The NSO user ncs_cli logs in as. */
+  readonly adminUser: string;
+  readonly strategy: ReloadStrategy;
+  /**
+   * The user agreed that the modules NSO listed may be deleted with their
+   * data. Only ever set after asking (the modal, or the CLI's --force).
+   */
+  readonly force?: boolean;
+  readonly store: LoadedStateStore;
+  readonly signal?: AbortSignal;
+  readonly observer?: ReloadObserver;
+}
+
+export type ReloadStatus =
+  /** Every package reloaded said `result true`. */
+  | 'ok'
+  /** At least one package said `result false`. */
+  | 'failed'
+  /** Nothing changed since the last reload (strategy auto). */
+  | 'nothing'
+  /** nso.reload.strategy is off. */
+  | 'off'
+  /** NSO refused: modules would be deleted; the caller may ask and retry with force. */
+  | 'deletionRefused'
+  /** A package needs a newer NSO. */
+  | 'versionRefused'
+  /** NSO answered with an error or something unrecognisable. */
+  | 'error';
+
+export interface PackageReport {
+  name: string;
+  /** Host folder of the package. */
+  dir: string;
+  /** Its result in this reload; undefined when it was not part of it. */
+  result?: boolean;
+  info?: string;
+  /** What `show packages package <p> oper-status` said afterwards. */
+  operStatus?: OperStatus;
+}
+
+export interface ReloadReport {
+  status: ReloadStatus;
+  plan: ReloadPlan;
+  /** What ran: a full reload, redeploys, or nothing. */
+  action: 'full' | 'redeploy' | 'none';
+  forced: boolean;
+  packages: PackageReport[];
+  /** For `deletionRefused`: exactly what NSO said it would delete. */
+  deletions: ModuleDeletion[];
+  diagnostics: ReloadDiagnostic[];
+  /** Packages whose earlier reload diagnostics this report replaces. */
+  touched: string[];
+  /** True when NSO upgraded CDB's schema. */
+  upgraded: boolean;
+  /** One or two sentences for the user. */
+  message: string;
+  transcript: string;
+  durationMs: number;
+}
+
+const pythonLogTailLines = 200;
+
+/** Reloads what changed; see the file comment. Throws NcsCliError when the CLI cannot run. */
+export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> {
+  const started = performance.now();
+  const options = req.signal ? { signal: req.signal } : {};
+
+  // The container and its start time key what NSO has loaded.
+  const details = await req.docker.inspectContainer(req.container, options);
+  if (!details.state.running) {
+    throw new NcsCliError(
+      'containerStopped',
+      `Container ${details.name} is not running (${details.state.status}): start NSO first (NSO: Start NSO). Nothing was reloaded.`,
+    );
+  }
+  const containerId = details.id;
+  const startedAt = details.state.startedAt?.toISOString() ?? '';
+
+  const discovery = await discoverPackages(req.workspaceFolder, req.packagesPath ?? 'packages');
+  const packages = discovery.packages;
+  const current = new Map<string, Map<string, string>>();
+  await Promise.all(packages.map(async (p) => current.set(p.name, await hashLoadedPackage(p.dir))));
+
+  const record = await req.store.get(containerId);
+  const loaded: LoadedState | undefined =
+    record && record.startedAt === startedAt
+      ? {
+          packages: new Map(
+            Object.entries(record.packages).map(([n, f]) => [n, new Map(Object.entries(f))]),
+          ),
+        }
+      : undefined;
+  let plan = planReload(req.strategy, current, loaded);
+  // Consent to delete is consent to a full reload.
+  if (req.force && plan.kind !== 'full') {
+    plan = { kind: 'full', reason: 'forced after the user agreed to the deletions' };
+  }
+  req.observer?.info?.(`Reload plan (${req.strategy}): ${describePlan(plan)}`);
+
+  const names = packages.map((p) => p.name);
+  const base = {
+    plan,
+    forced: false,
+    deletions: [] as ModuleDeletion[],
+    upgraded: false,
+  };
+
+  if (plan.kind === 'none') {
+    if (req.strategy === 'off') {
+      return finish(req, started, {
+        ...base,
+        status: 'off',
+        action: 'none',
+        packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
+        diagnostics: [],
+        touched: [],
+        message: 'Reloading is off (nso.reload.strategy): nothing was sent to NSO.',
+        transcript: '',
+      });
+    }
+    const { statuses, transcript } = await operStatuses(req, '', [], names);
+    return finish(req, started, {
+      ...base,
+      status: 'nothing',
+      action: 'none',
+      packages: packages.map((p) => ({
+        name: p.name,
+        dir: p.dir,
+        ...withStatus(statuses.get(p.name)),
+      })),
+      diagnostics: [],
+      touched: [],
+      message: `Nothing changed since NSO last loaded the packages: nothing to reload. ${upSummary(statuses)}`,
+      transcript,
+    });
+  }
+
+  if (plan.kind === 'redeploy') {
+    const redeploys = plan.packages.map((n) => `packages package ${cliToken(n)} redeploy`);
+    const session = await operStatuses(req, 'redeploy', redeploys, names);
+    const answers = splitRedeployAnswers(session.before, plan.packages);
+    const reports: PackageReport[] = packages.map((p) => {
+      const answer =
+        plan.kind === 'redeploy' && plan.packages.includes(p.name)
+          ? answers?.get(p.name)
+          : undefined;
+      const status = session.statuses.get(p.name);
+      const result =
+        answer === undefined
+          ? undefined
+          : answer.result === true && (status?.status ?? 'up') === 'up';
+      const info = answer?.error ?? answer?.info ?? status?.errorInfo;
+      return {
+        name: p.name,
+        dir: p.dir,
+        ...(result !== undefined ? { result } : {}),
+        ...(info && result === false ? { info } : {}),
+        ...withStatus(status),
+      };
+    });
+    if (!answers) {
+      // The answers could not be told apart: what NSO did is unknown here.
+      await req.store.set(containerId, undefined);
+      return finish(req, started, {
+        ...base,
+        status: 'error',
+        action: 'redeploy',
+        packages: reports,
+        diagnostics: [],
+        touched: [],
+        message: `NSO's answer to the redeploy of ${plan.packages.join(', ')} was not understood: see the log. The next reload will be a full one.`,
+        transcript: session.transcript,
+      });
+    }
+    const failedNames = reports.filter((r) => r.result === false).map((r) => r.name);
+    const diagnostics = await diagnose(req, packages, reports, failedNames);
+    await remember(req.store, containerId, startedAt, record, loaded, current, plan.packages);
+    const ok = failedNames.length === 0;
+    return finish(req, started, {
+      ...base,
+      status: ok ? 'ok' : 'failed',
+      action: 'redeploy',
+      packages: reports,
+      diagnostics,
+      touched: plan.packages,
+      message: ok
+        ? `Redeployed ${plan.packages.join(', ')}: ${plan.packages.length === 1 ? 'it is' : 'all are'} up.`
+        : `Redeploy failed for ${failedNames.map((n) => describeFailure(reports, n)).join('; ')}.`,
+      transcript: session.transcript,
+    });
+  }
+
+  // A full reload.
+  const forced = req.force === true;
+  const session = await operStatuses(
+    req,
+    'reload',
+    [forced ? 'packages reload force' : 'packages reload'],
+    names,
+  );
+  const parsed = parseReloadOutput(session.before);
+  const outcome = parsed.outcome;
+  const reportsFrom = (
+    results: { package: string; result: boolean; info?: string }[],
+  ): PackageReport[] =>
+    packages.map((p) => {
+      const r = results.find((x) => x.package === p.name);
+      const status = session.statuses.get(p.name);
+      const info = r?.info ?? (r && !r.result ? status?.errorInfo : undefined);
+      return {
+        name: p.name,
+        dir: p.dir,
+        ...(r ? { result: r.result } : {}),
+        ...(info ? { info } : {}),
+        ...withStatus(status),
+      };
+    });
+
+  switch (outcome.kind) {
+    case 'ok':
+    case 'failed': {
+      const reports = reportsFrom(outcome.results);
+      // A package can load and still not be up (a Java component, say): that is a failure too.
+      const failedNames = reports
+        .filter((r) => r.result === false || (r.operStatus && r.operStatus.status !== 'up'))
+        .map((r) => r.name);
+      const diagnostics = await diagnose(req, packages, reports, failedNames);
+      await remember(req.store, containerId, startedAt, record, undefined, current, names);
+      const ok = outcome.kind === 'ok' && failedNames.length === 0;
+      return finish(req, started, {
+        ...base,
+        forced,
+        upgraded: outcome.upgraded,
+        status: ok ? 'ok' : 'failed',
+        action: 'full',
+        packages: reports,
+        diagnostics,
+        touched: names,
+        message: ok
+          ? `Reloaded ${outcome.results.length} package${outcome.results.length === 1 ? '' : 's'}${outcome.upgraded ? ' (CDB schema upgraded)' : ''}: all up.`
+          : `Reload failed for ${failedNames.map((n) => describeFailure(reports, n)).join('; ')}.`,
+        transcript: session.transcript,
+      });
+    }
+    case 'deletionRefused':
+      return finish(req, started, {
+        ...base,
+        status: 'deletionRefused',
+        action: 'full',
+        deletions: outcome.deletions,
+        packages: reportsFrom([]),
+        diagnostics: [],
+        touched: [],
+        message:
+          `NSO refused the reload: it would delete ${outcome.deletions.length} YANG module${outcome.deletions.length === 1 ? '' : 's'} ` +
+          `and the data stored under them (${outcome.deletions.map((d) => `${d.package}: ${d.module}`).join(', ')}). ` +
+          `Nothing was changed. Reloading with force deletes that data.`,
+        transcript: session.transcript,
+      });
+    case 'versionRefused': {
+      const pkg = packages.find((p) => p.name === outcome.package);
+      const diagnostics: ReloadDiagnostic[] = pkg
+        ? [
+            {
+              file: pkg.metaDataPath,
+              line: await lineOf(pkg.metaDataPath, /<ncs-min-version>/),
+              message: `${outcome.message}: this NSO cannot load the package. Lower ncs-min-version, or run a newer NSO image (nso.prodImage).`,
+            },
+          ]
+        : [];
+      return finish(req, started, {
+        ...base,
+        status: 'versionRefused',
+        action: 'full',
+        packages: reportsFrom([]),
+        diagnostics,
+        touched: pkg ? [pkg.name] : [],
+        message: `NSO refused the reload: ${outcome.message}. Nothing was changed.`,
+        transcript: session.transcript,
+      });
+    }
+    case 'error':
+    case 'unknown': {
+      // What NSO did is not known: the next reload must be a full one.
+      await req.store.set(containerId, undefined);
+      return finish(req, started, {
+        ...base,
+        status: 'error',
+        action: 'full',
+        packages: reportsFrom([]),
+        diagnostics: [],
+        touched: [],
+        message: `NSO did not reload the packages: ${outcome.message.split('\n')[0]}`,
+        transcript: session.transcript,
+      });
+    }
+  }
+}
+
+function describePlan(plan: ReloadPlan): string {
+  switch (plan.kind) {
+    case 'none':
+      return `nothing to do (${plan.reason})`;
+    case 'redeploy':
+      return `redeploy ${plan.packages.join(', ')} (${plan.reason})`;
+    case 'full':
+      return `full packages reload (${plan.reason})`;
+  }
+}
+
+function withStatus(status: OperStatus | undefined): { operStatus?: OperStatus } {
+  return status ? { operStatus: status } : {};
+}
+
+function describeFailure(reports: PackageReport[], name: string): string {
+  const r = reports.find((x) => x.name === name);
+  const why = r?.info ?? r?.operStatus?.errorInfo ?? r?.operStatus?.status;
+  return why ? `${name} (${why})` : name;
+}
+
+function upSummary(statuses: Map<string, OperStatus | undefined>): string {
+  const down = [...statuses]
+    .filter(([, s]) => s && s.status !== 'up')
+    .map(([n, s]) => `${n} is ${s!.status}`);
+  return down.length > 0 ? `In NSO: ${down.join(', ')}.` : '';
+}
+
+/**
+ * Runs `commands` and then asks each package's oper-status, in one ncs_cli
+ * session: one process start instead of one per package. When the answers
+ * cannot be told apart, asks again one package per session.
+ */
+async function operStatuses(
+  req: ReloadRequest,
+  what: string,
+  commands: string[],
+  names: string[],
+): Promise<{ before: string; statuses: Map<string, OperStatus | undefined>; transcript: string }> {
+  const shows = names.map((n) => `show packages package ${cliToken(n)} oper-status`);
+  const run = await runCli(req, [...commands, ...shows]);
+  let transcript = run.transcript;
+  const split = splitOperStatusAnswers(run.stdout, names);
+  if (split) return { before: split.before, statuses: split.statuses, transcript };
+
+  req.observer?.info?.(
+    `The oper-status answers after ${what || 'the check'} could not be told apart: asking one package at a time.`,
+  );
+  // The commands' own output is everything before the first oper-status answer.
+  const firstAnswer = run.stdout.search(/^\s*(?:oper-status\s|%\s*No entries found)/m);
+  const before = firstAnswer >= 0 ? run.stdout.slice(0, firstAnswer) : run.stdout;
+  const statuses = new Map<string, OperStatus | undefined>();
+  for (const n of names) {
+    const one = await runCli(req, [`show packages package ${cliToken(n)} oper-status`]);
+    transcript += one.transcript;
+    statuses.set(n, parseOperStatus(one.stdout));
+  }
+  return { before, statuses, transcript };
+}
+
+async function runCli(
+  req: ReloadRequest,
+  commands: string[],
+): Promise<{ stdout: string; transcript: string }> {
+  try {
+    const run = await req.cli.run(req.container, commands, {
+      user: req.adminUser,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    req.observer?.transcript?.(run.transcript);
+    return { stdout: run.stdout, transcript: run.transcript };
+  } catch (error) {
+    if (isNcsCliError(error)) {
+      if (error.output) req.observer?.transcript?.(error.output);
+      if (error.kind === 'notRunning') throw await notRunningError(req, error);
+    }
+    throw error;
+  }
+}
+
+/** Says whether NSO is still starting (Docker's health) or has stopped answering. */
+async function notRunningError(req: ReloadRequest, error: NcsCliError): Promise<NcsCliError> {
+  try {
+    const d = await req.docker.inspectContainer(req.container);
+    if (!d.state.running) {
+      return new NcsCliError(
+        'containerStopped',
+        `Container ${d.name} stopped (exit code ${d.state.exitCode}) before NSO answered: start NSO again; nothing was reloaded.`,
+        error.output,
+      );
+    }
+    const up = d.state.startedAt
+      ? Math.round((Date.now() - d.state.startedAt.getTime()) / 1000)
+      : undefined;
+    if (d.state.health?.status === 'starting') {
+      return new NcsCliError(
+        'notRunning',
+        `NSO in ${d.name} is still starting (health: starting${up !== undefined ? `, up ${up} s` : ''}): wait until it is healthy, then reload. Nothing was reloaded.`,
+        error.output,
+      );
+    }
+    return new NcsCliError(
+      'notRunning',
+      `NSO in ${d.name} does not answer although the container runs (health: ${d.state.health?.status ?? 'none'}): look at its log (docker logs ${d.name}, /log/ncs.log). Nothing was reloaded.`,
+      error.output,
+    );
+  } catch {
+    return error;
+  }
+}
+
+/** Diagnostics for the failed packages: template lines, Python lines, else package-meta-data.xml. */
+async function diagnose(
+  req: ReloadRequest,
+  packages: WorkspacePackage[],
+  reports: PackageReport[],
+  failed: string[],
+): Promise<ReloadDiagnostic[]> {
+  const out: ReloadDiagnostic[] = [];
+  for (const name of failed) {
+    const pkg = packages.find((p) => p.name === name);
+    const report = reports.find((r) => r.name === name);
+    if (!pkg || !report) continue;
+    const info =
+      report.info ??
+      report.operStatus?.errorInfo ??
+      `oper-status ${report.operStatus?.status ?? 'unknown'}`;
+    let tail: string | undefined;
+    if (pkg.kinds.python && !/\.xml:\d+/.test(info)) {
+      tail = await pythonLogTail(req, await pythonVmName(pkg));
+    }
+    out.push(
+      locateReloadFailure(
+        { name: pkg.name, hostDir: pkg.dir, dirName: pkg.dirName },
+        info,
+        tail ? lastTraceback(tail) : undefined,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The Python VM's name: `python-package/vm-name` when set, else the package name. */
+async function pythonVmName(pkg: WorkspacePackage): Promise<string> {
+  try {
+    const xml = await fs.readFile(pkg.metaDataPath, 'utf8');
+    return /<(?:\w+:)?vm-name>\s*([^<\s]+)\s*</.exec(xml)?.[1] ?? pkg.name;
+  } catch {
+    return pkg.name;
+  }
+}
+
+async function pythonLogTail(req: ReloadRequest, vm: string): Promise<string | undefined> {
+  try {
+    const r = await req.docker.exec(
+      req.container,
+      ['tail', '-n', String(pythonLogTailLines), `/log/ncs-python-vm-${vm}.log`],
+      { timeoutMs: 15_000, ...(req.signal ? { signal: req.signal } : {}) },
+    );
+    return r.exitCode === 0 ? r.stdout : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function lineOf(file: string, pattern: RegExp): Promise<number> {
+  try {
+    const lines = (await fs.readFile(file, 'utf8')).split(/\r?\n/);
+    const i = lines.findIndex((l) => pattern.test(l));
+    return i >= 0 ? i + 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Remembers what NSO now has: for a full reload every package as it is now;
+ * for redeploys the redeployed packages as they are now and the rest as before.
+ */
+async function remember(
+  store: LoadedStateStore,
+  container: string,
+  startedAt: string,
+  record: LoadedStateRecord | undefined,
+  loaded: LoadedState | undefined,
+  current: Map<string, Map<string, string>>,
+  reloaded: string[],
+): Promise<void> {
+  const packages: Record<string, Record<string, string>> = {};
+  if (loaded && record) {
+    for (const [name, files] of loaded.packages) packages[name] = Object.fromEntries(files);
+  }
+  for (const name of reloaded) {
+    const files = current.get(name);
+    if (files) packages[name] = Object.fromEntries(files);
+  }
+  await store.set(container, { container, startedAt, packages, at: new Date().toISOString() });
+}
+
+function finish(
+  _req: ReloadRequest,
+  started: number,
+  report: Omit<ReloadReport, 'durationMs'>,
+): ReloadReport {
+  return { ...report, durationMs: performance.now() - started };
+}

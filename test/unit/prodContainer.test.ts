@@ -1,0 +1,97 @@
+import { strict as assert } from 'node:assert';
+
+import type { ContainerDetails } from '../../src/core/docker/client';
+import {
+  localAuthenticationEnabled,
+  packagesMountWarning,
+  parsePortSpec,
+  prodContainerName,
+  prodPackagesDirLabel,
+  prodVolumeNames,
+  volumeLossDescription,
+} from '../../src/core/nso/prodContainer';
+
+describe('production container settings', () => {
+  it('publishes ports on 127.0.0.1 unless an address is written', () => {
+    assert.deepEqual(parsePortSpec('2024'), {
+      containerPort: 2024,
+      hostPort: 2024,
+      hostIp: '127.0.0.1',
+    });
+    assert.deepEqual(parsePortSpec('12024:2024'), {
+      containerPort: 2024,
+      hostPort: 12024,
+      hostIp: '127.0.0.1',
+    });
+    assert.deepEqual(parsePortSpec('0.0.0.0:8080:8080/tcp'), {
+      containerPort: 8080,
+      hostPort: 8080,
+      hostIp: '0.0.0.0',
+      protocol: 'tcp',
+    });
+    assert.equal(parsePortSpec('[::1]:2022:2022').hostIp, '::1');
+    assert.throws(() => parsePortSpec('ssh'), /nso\.prod\.ports: "ssh" is not a port mapping/);
+    assert.throws(() => parsePortSpec('70000'), /out of range/);
+  });
+
+  it('names the container and its volumes after the folder, unique per path', () => {
+    const a = prodContainerName('/home/me/My NSO Work');
+    assert.match(a, /^nso-prod-my-nso-work-[0-9a-f]{8}$/);
+    assert.notEqual(a, prodContainerName('/other/My NSO Work'));
+    assert.deepEqual(prodVolumeNames('x'), { nso: 'x-nso', log: 'x-log' });
+  });
+
+  it('reads local-authentication/enabled from an ncs.conf, comments aside', () => {
+    const conf = (body: string) => `<ncs-config><aaa>${body}</aaa></ncs-config>`;
+    assert.equal(
+      localAuthenticationEnabled(
+        conf('<local-authentication><enabled>false</enabled></local-authentication>'),
+      ),
+      false,
+    );
+    assert.equal(
+      localAuthenticationEnabled(
+        conf('<!-- <local-authentication><enabled>false</enabled></local-authentication> -->'),
+      ),
+      undefined,
+    );
+    assert.equal(
+      localAuthenticationEnabled(
+        conf('<local-authentication>\n  <enabled> true </enabled>\n</local-authentication>'),
+      ),
+      true,
+    );
+  });
+
+  it('warns when an attached container does not mount this workspace at /nso/run/packages', () => {
+    const details = (mounts: ContainerDetails['mounts'], labels = {}): ContainerDetails =>
+      ({ name: 'compose-nso-1', mounts, labels }) as unknown as ContainerDetails;
+    const bind = (source: string) => ({
+      type: 'bind',
+      source,
+      destination: '/nso/run/packages',
+      readOnly: false,
+    });
+    assert.equal(packagesMountWarning(details([bind('/ws/packages')]), '/ws/packages'), undefined);
+    assert.match(
+      packagesMountWarning(details([bind('/elsewhere/packages')]), '/ws/packages') ?? '',
+      /loads packages from \/elsewhere\/packages, not from this workspace's \/ws\/packages: reloads will not see local edits/,
+    );
+    assert.match(packagesMountWarning(details([]), '/ws/packages') ?? '', /has no folder mounted/);
+    // A remote engine reports its own path; the label says what was asked for.
+    assert.equal(
+      packagesMountWarning(
+        details([bind('/remote/x')], { [prodPackagesDirLabel]: '/ws/packages' }),
+        '/ws/packages',
+      ),
+      undefined,
+    );
+  });
+
+  it('says what deleting the volumes loses', () => {
+    const text = volumeLossDescription(['a-nso', 'a-log']);
+    assert.match(text, /a-nso and a-log/);
+    assert.match(text, /CDB/);
+    assert.match(text, /backups/);
+  });
+});
