@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { WorkbenchContext } from './context';
 import { registerCommands } from './commands/registerCommands';
 import { PackagesView } from './views/packagesView';
+import { ProdService } from './prod/prodService';
+import { ReloadService } from './reload/reloadService';
 import { setupNcsConfClient } from './ncsConfClient';
 
 let current: WorkbenchContext | undefined;
@@ -13,7 +15,9 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const ctx = new WorkbenchContext(extensionContext);
   current = ctx;
   const packages = PackagesView.setup(ctx);
-  registerCommands(ctx, { packages });
+  const prod = ProdService.setup(ctx);
+  const reload = ReloadService.setup(ctx, prod, packages);
+  registerCommands(ctx, { packages }, { prod, reload });
   setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -6,6 +6,7 @@ import {
   type DiscoveryResult,
   type WorkspacePackage,
 } from '../../core/packages/discovery';
+import type { OperStatus } from '../../core/nso/reloadOutput';
 import type { WorkbenchContext } from '../context';
 
 type Node = FolderNode | PackageNode;
@@ -36,6 +37,8 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   private readonly diagnostics: vscode.DiagnosticCollection;
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
+  /** Per workspace folder path: each package's oper-status in the running NSO. */
+  private readonly runtime = new Map<string, Map<string, OperStatus | undefined>>();
 
   static setup(ctx: WorkbenchContext): PackagesView {
     const view = new PackagesView(ctx);
@@ -72,6 +75,12 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     return [...this.results.values()].flatMap(({ folder, result }) =>
       result.packages.map((pkg) => ({ kind: 'package' as const, folder, pkg })),
     );
+  }
+
+  /** Each package's state in the running NSO, as the last reload confirmed it. */
+  setRuntimeStates(workspaceFolder: string, states: Map<string, OperStatus | undefined>): void {
+    this.runtime.set(workspaceFolder, states);
+    this.changed.fire(undefined);
   }
 
   scheduleRefresh(): void {
@@ -152,7 +161,14 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     const { pkg } = node;
     const item = new vscode.TreeItem(pkg.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.uri.toString()}#${pkg.dirName}`;
-    item.description = [pkg.metaData.version, describeKinds(pkg.kinds)].filter(Boolean).join(' · ');
+    const inNso = this.runtime.get(node.folder.uri.fsPath)?.get(pkg.name);
+    item.description = [
+      pkg.metaData.version,
+      describeKinds(pkg.kinds),
+      inNso && `NSO: ${inNso.status}`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     item.iconPath = new vscode.ThemeIcon(pkg.kinds.ned ? 'plug' : 'package');
     item.resourceUri = vscode.Uri.file(pkg.dir);
     item.contextValue = `nso.package${pkg.kinds.python ? '.python' : ''}`;
@@ -167,6 +183,10 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
       md.appendMarkdown(
         `Requires: ${pkg.metaData.requiredPackages.map((r) => r.name + (r.minVersion ? ` ≥ ${r.minVersion}` : '')).join(', ')}\n\n`,
       );
+    }
+    if (inNso) {
+      md.appendMarkdown(`In NSO: **${inNso.status}**\n\n`);
+      if (inNso.errorInfo) md.appendText(`${inNso.errorInfo}\n\n`);
     }
     md.appendText(path.join(path.basename(path.dirname(pkg.dir)), pkg.dirName));
     item.tooltip = md;

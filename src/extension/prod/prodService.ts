@@ -1,0 +1,372 @@
+// The production container as the extension sees it: which container a
+// workspace folder's reloads go to (the one the user attached to, else the
+// folder's own), and the commands that start, attach to, stop, restart and
+// remove it. A thin face over src/core/nso/prodContainer.ts.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+import type { ContainerDetails } from '../../core/docker';
+import { isDockerError } from '../../core/docker/errors';
+import {
+  defaultAdminUser,
+  defaultExtraArgs,
+  defaultHealthStartPeriodS,
+  isOwnProdContainer,
+  isProdContainerError,
+  packagesMountWarning,
+  prodVolumeNames,
+  removeProdContainer,
+  resolveProdContainer,
+  restartProdContainer,
+  startProdContainer,
+  stopProdContainer,
+  volumeLossDescription,
+  type ProdSettings,
+  type StartResult,
+} from '../../core/nso/prodContainer';
+import { toAbortSignal, type WorkbenchContext } from '../context';
+
+/** Where the attached container's id is kept, per workspace folder. */
+const attachedKey = (folder: vscode.WorkspaceFolder): string =>
+  `nso.prod.attached:${folder.uri.toString()}`;
+/** The admin password's key in VS Code's secret storage. */
+export const adminPasswordSecret = 'nso.adminPassword';
+
+export class ProdService {
+  private readonly changed = new vscode.EventEmitter<vscode.WorkspaceFolder>();
+  /** Fires after a container was started, attached, stopped, restarted or removed. */
+  readonly onDidChange = this.changed.event;
+
+  static setup(ctx: WorkbenchContext): ProdService {
+    const service = new ProdService(ctx);
+    ctx.subscriptions.push(service.changed);
+    return service;
+  }
+
+  private constructor(private readonly ctx: WorkbenchContext) {}
+
+  // -------------------------------------------------------------------------
+  // Settings and targets
+
+  /** The folder a command acts on: the one given, the active editor's, the only one, or asked. */
+  async pickFolder(hint?: vscode.Uri): Promise<vscode.WorkspaceFolder | undefined> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (hint) {
+      const f = vscode.workspace.getWorkspaceFolder(hint);
+      if (f) return f;
+    }
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const fromEditor = active ? vscode.workspace.getWorkspaceFolder(active) : undefined;
+    if (folders.length === 1) return folders[0];
+    if (fromEditor) return fromEditor;
+    if (folders.length === 0) {
+      void vscode.window.showErrorMessage('NSO: open a folder that holds NSO packages first.');
+      return undefined;
+    }
+    return vscode.window.showWorkspaceFolderPick({
+      placeHolder: 'Workspace folder of the NSO packages',
+    });
+  }
+
+  packagesDir(folder: vscode.WorkspaceFolder): string {
+    const rel = vscode.workspace
+      .getConfiguration('nso', folder.uri)
+      .get<string>('packagesPath', 'packages');
+    return path.resolve(folder.uri.fsPath, rel);
+  }
+
+  adminUser(folder: vscode.WorkspaceFolder): string {
+    return (
+      vscode.workspace.getConfiguration('nso', folder.uri).get<string>('adminUser', '').trim() ||
+      defaultAdminUser
+    );
+  }
+
+  /** The container reloads of this folder go to, if there is one. */
+  async target(
+    folder: vscode.WorkspaceFolder,
+    signal?: AbortSignal,
+  ): Promise<ContainerDetails | undefined> {
+    const attached = this.ctx.extension.workspaceState.get<string>(attachedKey(folder));
+    return resolveProdContainer(this.ctx.docker, folder.uri.fsPath, attached, signal);
+  }
+
+  private async settings(
+    folder: vscode.WorkspaceFolder,
+    password: string | undefined,
+  ): Promise<ProdSettings> {
+    const c = vscode.workspace.getConfiguration('nso', folder.uri);
+    const logsPath = c.get<string>('prod.logsPath', '').trim();
+    const ncsConf = vscode.Uri.joinPath(folder.uri, 'ncs.conf');
+    const hasConf = await vscode.workspace.fs.stat(ncsConf).then(
+      (s) => s.type === vscode.FileType.File,
+      () => false,
+    );
+    const image = c.get<string>('prodImage', '').trim();
+    const name = c.get<string>('prod.containerName', '').trim();
+    return {
+      workspaceFolder: folder.uri.fsPath,
+      packagesDir: this.packagesDir(folder),
+      ...(image ? { image } : {}),
+      ...(name ? { containerName: name } : {}),
+      extraArgs: c.get<string>('prod.extraArgs', defaultExtraArgs),
+      ports: c.get<string[]>('prod.ports', []),
+      ...(logsPath ? { logsPath: path.resolve(folder.uri.fsPath, logsPath) } : {}),
+      healthStartPeriodS: c.get<number>('prod.healthStartPeriod', defaultHealthStartPeriodS),
+      adminUser: this.adminUser(folder),
+      ...(password ? { adminPassword: password } : {}),
+      ...(hasConf ? { ncsConf: ncsConf.fsPath } : {}),
+    };
+  }
+
+  /**
+   * The admin password from secret storage, asked once. Empty means "none"
+   * (remembered too); undefined means the user cancelled.
+   */
+  private async adminPassword(user: string): Promise<string | undefined> {
+    const secrets = this.ctx.extension.secrets;
+    const known = await secrets.get(adminPasswordSecret);
+    if (known !== undefined) return known;
+    const entered = await vscode.window.showInputBox({
+      title: 'NSO admin password',
+      prompt: `Password for the NSO user ${user} (ADMIN_PASSWORD: NSO creates the user on the first start of an empty /nso volume, with local authentication on). Kept in VS Code's secret storage. Leave empty for none.`,
+      password: true,
+      ignoreFocusOut: true,
+    });
+    if (entered === undefined) return undefined;
+    await secrets.store(adminPasswordSecret, entered);
+    return entered;
+  }
+
+  // -------------------------------------------------------------------------
+  // Commands
+
+  async start(folderHint?: vscode.Uri): Promise<StartResult | undefined> {
+    if (!this.requireTrust()) return undefined;
+    const folder = await this.pickFolder(folderHint);
+    if (!folder) return undefined;
+    const password = await this.adminPassword(this.adminUser(folder));
+    if (password === undefined) return undefined;
+    const settings = await this.settings(folder, password);
+    this.ctx.log.info(
+      `Start NSO for ${folder.uri.fsPath}: packages ${settings.packagesDir}, EXTRA_ARGS "${settings.extraArgs ?? ''}", ports [${(settings.ports ?? []).join(', ')}], admin ${settings.adminUser}${settings.adminPassword ? ' (password set)' : ''}`,
+    );
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'NSO', cancellable: true },
+        async (progress, token) => {
+          const abort = toAbortSignal(token);
+          const signal = abort.signal;
+          try {
+            return await startProdContainer(
+              this.ctx.docker,
+              settings,
+              {
+                progress: (p) => progress.report({ message: p.message }),
+                info: (m) => this.ctx.log.info(m),
+                warn: (m) => this.ctx.log.warn(m),
+              },
+              signal,
+            );
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      // Our own container is what reloads go to from now on.
+      await this.ctx.extension.workspaceState.update(attachedKey(folder), undefined);
+      this.ctx.log.info(
+        `NSO is up in ${result.name} (${result.image.ref}, ${result.action}) after ${(result.elapsedMs / 1000).toFixed(1)} s`,
+      );
+      this.changed.fire(folder);
+      for (const w of result.warnings) void vscode.window.showWarningMessage(w);
+      void vscode.window.showInformationMessage(
+        result.action === 'alreadyRunning'
+          ? `NSO is already running in ${result.name}.`
+          : `NSO is up in ${result.name}.`,
+      );
+      return result;
+    } catch (error) {
+      this.showFailure('Start NSO', error);
+      return undefined;
+    }
+  }
+
+  async useExisting(folderHint?: vscode.Uri): Promise<ContainerDetails | undefined> {
+    if (!this.requireTrust()) return undefined;
+    const folder = await this.pickFolder(folderHint);
+    if (!folder) return undefined;
+    try {
+      const containers = await this.ctx.docker.listContainers({ all: false });
+      if (containers.length === 0) {
+        void vscode.window.showWarningMessage(
+          'No container is running: start one (NSO: Start NSO, or docker compose up) first.',
+        );
+        return undefined;
+      }
+      const picked = await vscode.window.showQuickPick(
+        containers.map((c) => ({
+          label: c.name,
+          description: c.image,
+          detail: c.status,
+          id: c.id,
+        })),
+        { placeHolder: `Container whose NSO reloads of ${folder.name} should go to` },
+      );
+      if (!picked) return undefined;
+      const details = await this.ctx.docker.inspectContainer(picked.id);
+      await this.ctx.extension.workspaceState.update(attachedKey(folder), details.id);
+      this.ctx.log.info(`Reloads of ${folder.uri.fsPath} now go to ${details.name}`);
+      const warning = packagesMountWarning(details, this.packagesDir(folder));
+      if (warning) {
+        this.ctx.log.warn(warning);
+        void vscode.window.showWarningMessage(warning);
+      } else {
+        void vscode.window.showInformationMessage(`NSO Workbench now uses ${details.name}.`);
+      }
+      this.changed.fire(folder);
+      return details;
+    } catch (error) {
+      this.showFailure('Use Existing Container', error);
+      return undefined;
+    }
+  }
+
+  async stop(folderHint?: vscode.Uri): Promise<void> {
+    await this.withTarget('Stop NSO', folderHint, async (folder, details) => {
+      if (!details.state.running) {
+        void vscode.window.showInformationMessage(`${details.name} is not running.`);
+        return;
+      }
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Stopping ${details.name}…` },
+        () => stopProdContainer(this.ctx.docker, details.id),
+      );
+      this.ctx.log.info(`Stopped ${details.name}`);
+      this.changed.fire(folder);
+    });
+  }
+
+  async restart(folderHint?: vscode.Uri): Promise<void> {
+    await this.withTarget('Restart NSO', folderHint, async (folder, details) => {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'NSO', cancellable: true },
+        async (progress, token) => {
+          const abort = toAbortSignal(token);
+          const signal = abort.signal;
+          try {
+            await restartProdContainer(
+              this.ctx.docker,
+              details.id,
+              { progress: (p) => progress.report({ message: p.message }) },
+              signal,
+            );
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+      this.ctx.log.info(`Restarted ${details.name}`);
+      this.changed.fire(folder);
+      void vscode.window.showInformationMessage(`NSO is up again in ${details.name}.`);
+    });
+  }
+
+  async remove(folderHint?: vscode.Uri): Promise<void> {
+    await this.withTarget('Remove NSO Container', folderHint, async (folder, details) => {
+      if (!isOwnProdContainer(details)) {
+        void vscode.window.showWarningMessage(
+          `${details.name} was not created by NSO Workbench: remove it where it was made (for example docker compose down).`,
+        );
+        return;
+      }
+      const volumes = details.mounts
+        .filter((m) => m.type === 'volume' && m.name)
+        .map((m) => m.name!);
+      const keep = 'Remove, Keep Data';
+      const wipe = 'Remove and Delete Data…';
+      const choice = await vscode.window.showWarningMessage(
+        `Remove ${details.name}?`,
+        {
+          modal: true,
+          detail: `NSO's data stays in ${volumes.join(' and ') || prodVolumeNames(details.name).nso}: the next Start NSO finds it again.`,
+        },
+        keep,
+        wipe,
+      );
+      if (!choice) return;
+      let deleteVolumes = false;
+      if (choice === wipe) {
+        const confirm = 'Delete Data';
+        const sure = await vscode.window.showWarningMessage(
+          `Delete NSO's data in ${volumes.join(' and ')}?`,
+          { modal: true, detail: volumeLossDescription(volumes) },
+          confirm,
+        );
+        if (sure !== confirm) return;
+        deleteVolumes = true;
+      }
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Removing ${details.name}…` },
+        () => removeProdContainer(this.ctx.docker, details.id, deleteVolumes),
+      );
+      this.ctx.log.info(
+        `Removed ${result.name}; volumes deleted: [${result.deletedVolumes.join(', ')}], kept: [${result.keptVolumes.join(', ')}]`,
+      );
+      this.changed.fire(folder);
+    });
+  }
+
+  private async withTarget(
+    what: string,
+    folderHint: vscode.Uri | undefined,
+    act: (folder: vscode.WorkspaceFolder, details: ContainerDetails) => Promise<void>,
+  ): Promise<void> {
+    if (!this.requireTrust()) return;
+    const folder = await this.pickFolder(folderHint);
+    if (!folder) return;
+    try {
+      const details = await this.target(folder);
+      if (!details) {
+        void vscode.window.showInformationMessage(
+          `No NSO production container for ${folder.name}: use NSO: Start NSO or NSO: Use Existing Container….`,
+        );
+        return;
+      }
+      await act(folder, details);
+    } catch (error) {
+      this.showFailure(what, error);
+    }
+  }
+
+  private requireTrust(): boolean {
+    if (this.ctx.trusted) return true;
+    void vscode.window.showWarningMessage(
+      'NSO Workbench runs no container in an untrusted workspace: trust the workspace first.',
+    );
+    return false;
+  }
+
+  /** A failure with what to do, its logs in the output channel, and a button to them. */
+  showFailure(what: string, error: unknown): void {
+    if (isDockerError(error, 'cancelled')) return;
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.log.error(`${what}: ${message}`);
+    if (isProdContainerError(error)) {
+      if (error.dockerLogs.length > 0) {
+        this.ctx.log.error(`Last lines of docker logs:\n${error.dockerLogs.join('\n')}`);
+      }
+      if (error.ncsLog.length > 0) {
+        this.ctx.log.error(`Last lines of /log/ncs.log:\n${error.ncsLog.join('\n')}`);
+      }
+    }
+    const tail = isProdContainerError(error)
+      ? error.ncsLog.slice(-3).join(' | ') || error.dockerLogs.slice(-3).join(' | ')
+      : '';
+    void vscode.window
+      .showErrorMessage(`${what}: ${message}${tail ? ` Last log lines: ${tail}` : ''}`, 'Show Log')
+      .then((b) => {
+        if (b) this.ctx.log.show();
+      });
+  }
+}

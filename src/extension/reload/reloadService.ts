@@ -1,0 +1,346 @@
+// Reload Packages and Build and Reload: the face of src/core/nso/reload.ts.
+// Failures go to the Problems panel on the files that caused them, each
+// package's oper-status to the Packages view, the raw ncs_cli transcript to
+// the log, and a refused reload that would delete data to a modal that lists
+// exactly what would be deleted: force is sent only after that consent.
+import * as vscode from 'vscode';
+
+import { isDockerError } from '../../core/docker/errors';
+import { isNcsCliError, NcsCli } from '../../core/nso/ncsCli';
+import { FileLoadedStateStore, reloadPackages, type ReloadReport } from '../../core/nso/reload';
+import type { ModuleDeletion, OperStatus } from '../../core/nso/reloadOutput';
+import type { ReloadStrategy } from '../../core/nso/reloadPlan';
+import { toAbortSignal, type WorkbenchContext } from '../context';
+import type { ProdService } from '../prod/prodService';
+
+/** What a build reports to `nso.reload.afterBuild` (the build feature's BuildReport fits). */
+export interface FinishedBuild {
+  workspaceFolder: string;
+  status: 'succeeded' | 'failed' | 'cancelled';
+}
+
+/** Where the Packages view learns each package's state in the running NSO. */
+export interface RuntimeStateSink {
+  setRuntimeStates(workspaceFolder: string, states: Map<string, OperStatus | undefined>): void;
+  /** The packages found, for knowing whether a file belongs to one. */
+  packages(): Promise<{ pkg: { dir: string } }[]>;
+}
+
+/** Lets tests answer the deletion modal; the modal itself is always shown. */
+export interface ReloadTestHooks {
+  /** Called with the modal's text right before it is shown. */
+  onDeletionModal?: (message: string, detail: string) => void;
+  /** The last report, for assertions. */
+  lastReport?: ReloadReport;
+}
+
+export const forceReloadButton = 'Force Reload';
+
+export class ReloadService {
+  private readonly diagnostics: vscode.DiagnosticCollection;
+  private readonly store: FileLoadedStateStore;
+  private cli: NcsCli | undefined;
+  private running = false;
+  private buildAndReloadInFlight = 0;
+  readonly testHooks: ReloadTestHooks = {};
+
+  static setup(ctx: WorkbenchContext, prod: ProdService, view: RuntimeStateSink): ReloadService {
+    const service = new ReloadService(ctx, prod, view);
+    ctx.subscriptions.push(
+      service.diagnostics,
+      ctx.onDidChangeDocker(() => {
+        service.cli = undefined;
+      }),
+      vscode.window.onDidChangeActiveTextEditor((e) => void service.updateEditorContext(e)),
+    );
+    void service.updateEditorContext(vscode.window.activeTextEditor);
+    return service;
+  }
+
+  private constructor(
+    private readonly ctx: WorkbenchContext,
+    private readonly prod: ProdService,
+    private readonly view: RuntimeStateSink,
+  ) {
+    this.diagnostics = vscode.languages.createDiagnosticCollection('nso-reload');
+    this.store = new FileLoadedStateStore(
+      vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'loaded-packages').fsPath,
+    );
+  }
+
+  /** `nso.activeFileInPackage`: shows Build and Reload on the title of a package's files. */
+  private async updateEditorContext(editor: vscode.TextEditor | undefined): Promise<void> {
+    const file = editor?.document.uri.scheme === 'file' ? editor.document.uri.fsPath : undefined;
+    const dirs = file ? (await this.view.packages()).map((n) => n.pkg.dir) : [];
+    const inPackage = file !== undefined && dirs.some((d) => file.startsWith(`${d}/`));
+    await vscode.commands.executeCommand('setContext', 'nso.activeFileInPackage', inPackage);
+  }
+
+  /** `NSO: Reload Packages`: the strategy from settings, unless one is given. */
+  async reload(folderHint?: unknown, strategy?: ReloadStrategy): Promise<ReloadReport | undefined> {
+    if (!this.ctx.trusted) {
+      void vscode.window.showWarningMessage(
+        'NSO Workbench reloads nothing in an untrusted workspace: trust the workspace first.',
+      );
+      return undefined;
+    }
+    const folder = await this.prod.pickFolder(uriOf(folderHint));
+    if (!folder) return undefined;
+    if (this.running) {
+      void vscode.window.showInformationMessage('NSO: a reload is already running; wait for it.');
+      return undefined;
+    }
+    this.running = true;
+    try {
+      return await this.reloadFolder(folder, strategy, false);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * `NSO: Build and Reload`: builds with the build feature's `nso.build.all`
+   * command, then reloads when the build succeeded.
+   */
+  async buildAndReload(folderHint?: unknown): Promise<ReloadReport | undefined> {
+    const folder = await this.prod.pickFolder(uriOf(folderHint));
+    if (!folder) return undefined;
+    const commands = await vscode.commands.getCommands(true);
+    if (!commands.includes('nso.build.all')) {
+      void vscode.window.showErrorMessage(
+        'NSO: building is not available in this version of NSO Workbench: build the packages, then run NSO: Reload Packages.',
+      );
+      return undefined;
+    }
+    this.buildAndReloadInFlight++;
+    let build: unknown;
+    try {
+      build = await vscode.commands.executeCommand('nso.build.all', folder.uri);
+    } finally {
+      this.buildAndReloadInFlight--;
+    }
+    const status = buildStatus(build, folder);
+    if (status !== 'succeeded') {
+      this.ctx.log.info(`Build and Reload: the build ${status ?? 'reported nothing'}; no reload.`);
+      return undefined;
+    }
+    return this.reload(folder.uri);
+  }
+
+  /**
+   * `nso.reload.afterBuild` (internal): the build feature calls it after each
+   * build; a successful one reloads unless the setting is off.
+   */
+  async afterBuild(build: FinishedBuild | undefined): Promise<ReloadReport | undefined> {
+    if (!build || build.status !== 'succeeded' || this.buildAndReloadInFlight > 0) return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(build.workspaceFolder));
+    if (!folder) return undefined;
+    if (
+      !vscode.workspace.getConfiguration('nso', folder.uri).get<boolean>('reload.afterBuild', true)
+    ) {
+      return undefined;
+    }
+    const target = await this.prod.target(folder).catch(() => undefined);
+    if (!target?.state.running) {
+      this.ctx.log.info('Build succeeded; no running NSO container to reload into.');
+      return undefined;
+    }
+    return this.reload(folder.uri);
+  }
+
+  private async reloadFolder(
+    folder: vscode.WorkspaceFolder,
+    strategy: ReloadStrategy | undefined,
+    force: boolean,
+  ): Promise<ReloadReport | undefined> {
+    const config = vscode.workspace.getConfiguration('nso', folder.uri);
+    const chosen = strategy ?? config.get<ReloadStrategy>('reload.strategy', 'auto');
+    let target;
+    try {
+      target = await this.prod.target(folder);
+    } catch (error) {
+      this.prod.showFailure('Reload Packages', error);
+      return undefined;
+    }
+    if (!target) {
+      const start = 'Start NSO';
+      const attach = 'Use Existing Container…';
+      const b = await vscode.window.showWarningMessage(
+        `NSO: no production container for ${folder.name} to reload into.`,
+        start,
+        attach,
+      );
+      if (b === start) await vscode.commands.executeCommand('nso.prod.start', folder.uri);
+      if (b === attach) await vscode.commands.executeCommand('nso.prod.useExisting', folder.uri);
+      return undefined;
+    }
+
+    let report: ReloadReport;
+    try {
+      report = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: force ? 'NSO: reloading packages with force' : 'NSO: reloading packages',
+          cancellable: true,
+        },
+        async (progress, token) => {
+          const abort = toAbortSignal(token);
+          const signal = abort.signal;
+          try {
+            this.cli ??= new NcsCli(this.ctx.docker);
+            return await reloadPackages({
+              docker: this.ctx.docker,
+              cli: this.cli,
+              container: target.id,
+              workspaceFolder: folder.uri.fsPath,
+              packagesPath: config.get<string>('packagesPath', 'packages'),
+              adminUser: this.prod.adminUser(folder),
+              strategy: chosen,
+              force,
+              store: this.store,
+              signal,
+              observer: {
+                info: (m) => {
+                  this.ctx.log.info(m);
+                  progress.report({ message: m.replace(/^Reload plan \(\w+\): /, '') });
+                },
+                transcript: (t) => this.ctx.log.info(`ncs_cli in ${target.name}:\n${t.trimEnd()}`),
+              },
+            });
+          } finally {
+            abort.dispose();
+          }
+        },
+      );
+    } catch (error) {
+      this.showError(error);
+      return undefined;
+    }
+
+    this.testHooks.lastReport = report;
+    this.apply(folder, report);
+    this.ctx.log.info(
+      `Reload (${report.action}, ${report.status}) in ${(report.durationMs / 1000).toFixed(1)} s: ${report.message}`,
+    );
+
+    if (report.status === 'deletionRefused') {
+      if (await this.confirmDeletion(report.deletions, target.name)) {
+        return this.reloadFolder(folder, 'full', true);
+      }
+      this.ctx.log.info('Force reload declined: nothing was deleted.');
+      return report;
+    }
+    this.announce(report);
+    return report;
+  }
+
+  /** The modal: exactly what would be deleted, one `package: module` per line. */
+  private async confirmDeletion(deletions: ModuleDeletion[], container: string): Promise<boolean> {
+    const message = `Reloading would delete ${deletions.length === 1 ? 'a YANG module' : `${deletions.length} YANG modules`} and all data stored under ${deletions.length === 1 ? 'it' : 'them'} in NSO (${container}).`;
+    const detail = [
+      'NSO refused the reload because these would be deleted:',
+      '',
+      ...deletions.map((d) => `package ${d.package}: module ${d.module}`),
+      '',
+      'Force Reload deletes them and their configuration from CDB. Cancel leaves NSO as it is.',
+    ].join('\n');
+    this.testHooks.onDeletionModal?.(message, detail);
+    const choice = await vscode.window.showWarningMessage(
+      message,
+      { modal: true, detail },
+      forceReloadButton,
+    );
+    return choice === forceReloadButton;
+  }
+
+  /** Problems entries and the Packages view's states from one report. */
+  private apply(folder: vscode.WorkspaceFolder, report: ReloadReport): void {
+    const byPackageDir = new Map(report.packages.map((p) => [p.name, p.dir]));
+    // A reloaded package's earlier reload problems are replaced by this reload's.
+    for (const name of report.touched) {
+      const dir = byPackageDir.get(name);
+      if (!dir) continue;
+      this.diagnostics.forEach((uri) => {
+        if (uri.fsPath === dir || uri.fsPath.startsWith(`${dir}/`)) this.diagnostics.delete(uri);
+      });
+    }
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const d of report.diagnostics) {
+      const line = Math.max(0, d.line - 1);
+      const diagnostic = new vscode.Diagnostic(
+        new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
+        d.message,
+        vscode.DiagnosticSeverity.Error,
+      );
+      diagnostic.source = 'NSO reload';
+      byFile.set(d.file, [...(byFile.get(d.file) ?? []), diagnostic]);
+    }
+    for (const [file, ds] of byFile) {
+      const uri = vscode.Uri.file(file);
+      this.diagnostics.set(uri, [...(this.diagnostics.get(uri) ?? []), ...ds]);
+    }
+    const states = new Map(report.packages.map((p) => [p.name, p.operStatus]));
+    if ([...states.values()].some((s) => s !== undefined)) {
+      this.view.setRuntimeStates(folder.uri.fsPath, states);
+    }
+  }
+
+  private announce(report: ReloadReport): void {
+    switch (report.status) {
+      case 'ok':
+      case 'nothing':
+      case 'off':
+        vscode.window.setStatusBarMessage(`$(check) NSO: ${report.message}`, 8000);
+        return;
+      default: {
+        const buttons =
+          report.diagnostics.length > 0 ? ['Show Problems', 'Show Log'] : ['Show Log'];
+        void vscode.window.showErrorMessage(`NSO: ${report.message}`, ...buttons).then((b) => {
+          if (b === 'Show Problems')
+            void vscode.commands.executeCommand('workbench.actions.view.problems');
+          if (b === 'Show Log') this.ctx.log.show();
+        });
+      }
+    }
+  }
+
+  private showError(error: unknown): void {
+    if (
+      isDockerError(error, 'cancelled') ||
+      (error instanceof Error && error.name === 'AbortedError')
+    ) {
+      this.ctx.log.info(
+        'Reload cancelled: what NSO finished before is kept; the next reload is a full one.',
+      );
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.ctx.log.error(`Reload Packages: ${message}`);
+    if (isNcsCliError(error) && error.output) this.ctx.log.error(error.output);
+    void vscode.window.showErrorMessage(`NSO: ${message}`, 'Show Log').then((b) => {
+      if (b) this.ctx.log.show();
+    });
+  }
+}
+
+/** Commands get a Uri from editor menus and a tree node from views. */
+function uriOf(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'object' && arg !== null) {
+    const node = arg as { pkg?: { dir?: string }; folder?: vscode.WorkspaceFolder };
+    if (node.folder) return node.folder.uri;
+    if (node.pkg?.dir) return vscode.Uri.file(node.pkg.dir);
+  }
+  return undefined;
+}
+
+/** The status of what `nso.build.all` returned: one report, or one per folder. */
+function buildStatus(result: unknown, folder: vscode.WorkspaceFolder): string | undefined {
+  const reports = Array.isArray(result) ? (result as unknown[]) : [result];
+  for (const r of reports) {
+    if (typeof r !== 'object' || r === null) continue;
+    const b = r as Partial<FinishedBuild>;
+    if (b.workspaceFolder === undefined || b.workspaceFolder === folder.uri.fsPath) return b.status;
+  }
+  return undefined;
+}
