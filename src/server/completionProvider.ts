@@ -44,7 +44,7 @@ export function provideCompletion(
   const offset = document.offsetAt(params.position);
   const opts: Parameters<typeof completeAt>[2] = {
     fragment: confDocs.isFragment(document.uri),
-    environment: Object.keys(confDocs.environment),
+    environment: Object.keys(confDocs.variables()),
     doc: confDocs.scan(document),
     // Documentation of ~50 elements per keystroke is wasted work: VS Code asks for the one it shows.
     withDocumentation: false,

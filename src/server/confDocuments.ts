@@ -32,6 +32,11 @@ export class ConfDocuments {
     return isFragmentPath(uriPath(uri));
   }
 
+  /** Variables set where NSO runs: the given environment and the production container's. */
+  variables(): Record<string, string> {
+    return { ...this.environment, ...(this.container?.container.env ?? {}) };
+  }
+
   /** The production container as this document sees it (with its mount point), if any. */
   containerFor(uri: string): ProductionContainer | undefined {
     const ctx = this.container;

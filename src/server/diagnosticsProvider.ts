@@ -60,7 +60,7 @@ export function problemsOf(document: TextDocument, confDocs: ConfDocuments): Con
   const schema = confDocs.schema.current;
   const opts: Parameters<typeof validateScanned>[2] = {
     fragment,
-    environment: Object.keys(confDocs.environment),
+    environment: Object.keys(confDocs.variables()),
   };
   if (schema) opts.schema = schema;
   const problems = validateScanned(text, doc, opts);

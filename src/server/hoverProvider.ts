@@ -17,7 +17,7 @@ export function provideHover(
   if (!document) return null;
   const opts: Parameters<typeof hoverAt>[3] = {
     fragment: confDocs.isFragment(document.uri),
-    environment: confDocs.environment,
+    environment: confDocs.variables(),
   };
   const schema = confDocs.schema.current;
   if (schema) opts.schema = schema;

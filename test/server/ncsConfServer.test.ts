@@ -373,6 +373,21 @@ describe('ncs.conf language server', function () {
     );
     assert.equal(d.diagnostics[0]!.severity, 3);
     assert.equal(d.diagnostics[1]!.severity, 2);
+
+    // Variables the container sets are known; others are not.
+    const other = 'file:///ws/other/ncs.conf';
+    await open(
+      h,
+      other,
+      '<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config">\n  <state-dir>${ADMIN_PASSWORD}${NOPE}</state-dir>\n</ncs-config>\n',
+    );
+    const vars = await h.diagnostics.next((p) => p.uri === other);
+    assert.deepEqual(
+      vars.diagnostics
+        .filter((x) => x.code === 'unknown-variable')
+        .map((x) => x.message.slice(0, 8)),
+      ['${NOPE} '],
+    );
   });
 
   it('validates an ncs.conf.d/ fragment against its section', async () => {
