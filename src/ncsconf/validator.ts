@@ -39,7 +39,7 @@ export function validateConf(text: string, options: ValidateOptions): ConfValida
   return { doc, problems: v.problems };
 }
 
-/** Parses and validates; the same as validateConf but reusing an already scanned document. */
+/** Validates a document already scanned from `text` (validateConf scans first). */
 export function validateScanned(
   text: string,
   doc: XmlDocument,
