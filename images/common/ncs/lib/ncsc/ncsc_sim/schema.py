@@ -386,7 +386,7 @@ class SchemaBuilder:
         output are steps of their own here."""
         steps = [p for p in path.strip().split("/") if p]
         current: Root | Node | None = start
-        for i, step in enumerate(steps):
+        for step in steps:
             p, name = split_ref(step.strip())
             module = self.lookup_module(stmt, p, default)
             if module is None:
@@ -411,7 +411,6 @@ class SchemaBuilder:
                         self.not_found(stmt, name, module, current)
                     return None
             current = found
-            del i
         return current if isinstance(current, Node) else None
 
     def find_descendant(self, stmt: Stmt, added: list[Node], mod: Module) -> Optional[Node]:
