@@ -26,19 +26,25 @@ export function editDistance(a: string, b: string, limit = Infinity): number {
   return prev[n]!;
 }
 
-/** The candidate closest to `word`, if it is close enough to be a slip rather than another word. */
+/**
+ * The candidate closest to `word`, if it is close enough to be a slip rather
+ * than another word, and the only one that close (local9 is as near to local0
+ * as to local7: no guess is better than a wrong one).
+ */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const lower = word.toLowerCase().replace(/_/g, '-');
   const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestD = limit + 1;
+  let tie = false;
   for (const c of candidates) {
     if (c.toLowerCase() === lower) return c;
     const d = editDistance(lower, c.toLowerCase(), limit);
     if (d < bestD) {
       bestD = d;
       best = c;
-    }
+      tie = false;
+    } else if (d === bestD && d <= limit) tie = true;
   }
-  return best;
+  return tie ? undefined : best;
 }

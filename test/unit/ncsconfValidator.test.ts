@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { closest, editDistance } from '../../src/ncsconf/suggest';
 import { validateConf } from '../../src/ncsconf/validator';
 import type { ConfProblem, TextEdit } from '../../src/ncsconf/problems';
 import { fixtureSchema, lineAt, readConf, summarize } from './ncsconfHelpers';
@@ -237,5 +238,16 @@ describe('ncs.conf validator without a schema', () => {
       validateConf('<cdb><db-dir>x</db-dir></cdb>', { fragment: true }).problems,
       [],
     );
+  });
+});
+
+describe('did you mean', () => {
+  it('suggests the one close name, and nothing when several are as close', () => {
+    assert.equal(closest('enabeld', ['enabled', 'port', 'ip']), 'enabled');
+    assert.equal(closest('ture', ['true', 'false']), 'true');
+    assert.equal(closest('state_dir', ['state-dir', 'load-path']), 'state-dir');
+    assert.equal(closest('local9', ['daemon', 'local0', 'local7']), undefined);
+    assert.equal(closest('webgui', ['cli', 'ssh']), undefined);
+    assert.equal(editDistance('ab', 'ba'), 1);
   });
 });
