@@ -199,6 +199,8 @@ export async function startCodeServer(
   const span = last - first + 1;
   const offset = Math.floor(Math.random() * span);
   const log = createWriteStream(options.logFile, { flags: 'a' });
+  // A log that cannot be written must not take the harness down with it.
+  log.on('error', (e) => console.error(`[code-server] log ${options.logFile}: ${e.message}`));
   const maxAttempts = 20;
   let attempts = 0;
 
@@ -233,6 +235,11 @@ export async function startCodeServer(
     recordProcessGroup(pgid);
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
+    const closeLog = (): void => {
+      child.stdout.unpipe(log);
+      child.stderr.unpipe(log);
+      log.end();
+    };
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     const outcome = await waitUntilListening(child, options.logFile);
@@ -245,16 +252,18 @@ export async function startCodeServer(
         exited,
         stop: async () => {
           await killProcessGroup(pgid);
-          log.end();
+          closeLog();
         },
       };
     }
     await killProcessGroup(pgid);
-    // Another process took the port between the probe and the bind: try the next one.
+    child.stdout.unpipe(log);
+    child.stderr.unpipe(log);
     if (outcome.kind === 'failed') {
       log.end();
       throw new Error(outcome.why);
     }
+    // Another process took the port between the probe and the bind: try the next one.
   }
   log.end();
   throw new Error(`no free port for code-server in ${first}-${last} after ${attempts} attempts`);
