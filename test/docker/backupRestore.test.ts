@@ -1,0 +1,354 @@
+// Restoring NSO backups into a production container of the NSO simulator:
+// data written into CDB comes back, /nso/run.old is kept, the container's
+// configuration is the same, and a restore container killed half-way leaves
+// a state that is reported exactly and from which the restore resumes.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import type { DockerClient } from '../../src/core/docker';
+import { backupHelperLabel, listBackups, takeBackup } from '../../src/core/nso/backup';
+import {
+  executeRestore,
+  isRestoreFailure,
+  loadJournal,
+  planRestore,
+  resumeRestore,
+  startFromJournal,
+  type RestoreFailure,
+} from '../../src/core/nso/backupRestore';
+import { workbenchLabels } from '../../src/core/nso/labels';
+import {
+  cleanup,
+  client,
+  configuration,
+  createVolume,
+  devices,
+  docker,
+  dockerOk,
+  eventually,
+  inVolume,
+  prodImage,
+  setDevice,
+  startNso,
+} from './backupSupport';
+
+/** Kills the restore container once ncs-backup has begun unpacking (its staging folder exists). */
+async function killWhileUnpacking(helperFilter: string[]): Promise<boolean> {
+  const helper = await eventually(
+    async () => (await docker(helperFilter)).stdout.trim(),
+    (id) => id !== '',
+    'the restore container',
+  );
+  await eventually(
+    async () =>
+      (await docker(['exec', helper, 'find', '/nso', '-maxdepth', '1', '-name', '.ncs-restore*']))
+        .stdout,
+    (found) => found.trim() !== '',
+    'ncs-backup to start unpacking',
+    30_000,
+  );
+  return (await docker(['kill', helper])).code === 0;
+}
+
+describe('Restoring an NSO backup into the production container', function () {
+  this.timeout(300_000);
+  let dockerClient: DockerClient;
+  let stateDir: string;
+
+  before(() => {
+    dockerClient = client();
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backuptest-state-'));
+  });
+
+  after(async () => {
+    await cleanup();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  describe('with named volumes at /nso and /log, ports, env and labels', () => {
+    let nso = '';
+    let nsoVol = '';
+    let mounts: string[] = [];
+    let backupName = '';
+
+    before(async () => {
+      nsoVol = await createVolume('nso');
+      const logVol = await createVolume('log');
+      mounts = ['-v', `${nsoVol}:/nso`, '-v', `${logVol}:/log`];
+      const labels = workbenchLabels('prod', '/tmp/nsowb-backuptest-workspace');
+      nso = await startNso('prod', [
+        ...mounts,
+        '-p',
+        '127.0.0.1::2024',
+        '-p',
+        '127.0.0.1::8080/tcp',
+        '-e',
+        'ADMIN_USERNAME=admin',
+        '-e',
+        'NSOWB_TEST_MARK=kept',
+        '--restart',
+        'unless-stopped',
+        ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      ]);
+      await setDevice(nso, 'r1', '10.0.0.1');
+      const taken = await takeBackup(dockerClient, nso);
+      backupName = taken.entry.name;
+      assert.match(backupName, /^ncs-6\.4\.1@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.backup\.gz$/);
+    });
+
+    it('brings the CDB data back, keeps /nso/run.old and the container as it was', async () => {
+      // Change the data after the backup.
+      await setDevice(nso, 'r1', '10.9.9.9');
+      await setDevice(nso, 'r2', '10.0.0.2');
+      assert.match(await devices(nso), /device r2/);
+      const before = await configuration(nso);
+      const idBefore = (await dockerOk(['inspect', '-f', '{{.Id}}', nso])).trim();
+
+      const plan = await planRestore(dockerClient, nso, backupName);
+      assert.equal(plan.versionMismatch, undefined);
+      assert.equal(plan.nsoVersion, '6.4.1');
+      assert.equal(plan.runOldExists, false);
+      assert.ok(
+        plan.summary.some((s) => s.includes('/nso/run.old')),
+        plan.summary.join('\n'),
+      );
+
+      const steps: string[] = [];
+      let output = '';
+      const report = await executeRestore(dockerClient, plan, {
+        stateDir,
+        onProgress: (p) => steps.push(p.step),
+        onOutput: (t) => (output += t),
+      });
+
+      assert.deepEqual(steps, [
+        'safetyBackup',
+        'stop',
+        'helper',
+        'preserveRunOld',
+        'restore',
+        'verify',
+        'start',
+        'healthy',
+        'compare',
+      ]);
+      assert.match(output, /Restore \/etc\/ncs from the backup \(y\/n\)\?/);
+      assert.match(output, /INFO {2}Restore completed successfully/);
+      assert.deepEqual(report.differences, []);
+      assert.equal(report.recreated, false);
+      assert.deepEqual(report.previousRunDirs, ['/nso/run.old']);
+      assert.ok(report.safetyBackup, 'a safety backup was taken');
+
+      // The data is the backup's again.
+      const now = await devices(nso);
+      assert.match(now, /device r1\n address 10\.0\.0\.1\n/);
+      assert.doesNotMatch(now, /r2/);
+
+      // /nso/run.old holds the state before the restore, with r2 in its CDB.
+      const oldCdb = await dockerOk(['exec', nso, 'cat', '/nso/run.old/cdb/A.cdb']);
+      assert.match(oldCdb, /10\.0\.0\.2/);
+
+      // Both backups are listed in the restored run directory.
+      const names = (await listBackups(dockerClient, nso)).map((e) => e.name);
+      assert.ok(names.includes(backupName), names.join(', '));
+      assert.ok(names.includes(report.safetyBackup), names.join(', '));
+
+      // The same container, configured as before: mounts, env, ports, labels, restart policy.
+      assert.equal((await dockerOk(['inspect', '-f', '{{.Id}}', nso])).trim(), idBefore);
+      assert.deepEqual(await configuration(nso), before);
+
+      // The journal says done and holds the recorded configuration.
+      const journal = await loadJournal(report.journalFile);
+      assert.equal(journal.status, 'done');
+      assert.equal(journal.record.env.NSOWB_TEST_MARK, 'kept');
+      assert.equal(journal.record.ports.length, 2);
+
+      // No helper container is left behind.
+      const helpers = await dockerOk([
+        'ps',
+        '-a',
+        '-q',
+        '--filter',
+        `label=${backupHelperLabel}=${nso}`,
+      ]);
+      assert.equal(helpers.trim(), '');
+    });
+
+    it('renames an existing /nso/run.old aside instead of letting ncs-backup delete it', async () => {
+      await setDevice(nso, 'r3', '10.0.0.3');
+      const plan = await planRestore(dockerClient, nso, backupName);
+      assert.equal(plan.runOldExists, true);
+      const report = await executeRestore(dockerClient, plan, { stateDir, safetyBackup: false });
+      assert.equal(report.safetyBackup, undefined);
+      assert.equal(report.preservedRunOld.length, 1);
+      const aside = report.preservedRunOld[0]!;
+      assert.match(aside, /^\/nso\/run\.old-\d{8}T\d{6}Z$/);
+      // The first restore's run.old (with r2) is still there under its new name.
+      assert.match(await dockerOk(['exec', nso, 'cat', `${aside}/cdb/A.cdb`]), /10\.0\.0\.2/);
+      // The new run.old holds r3.
+      assert.match(await dockerOk(['exec', nso, 'cat', '/nso/run.old/cdb/A.cdb']), /10\.0\.0\.3/);
+      assert.doesNotMatch(await devices(nso), /r3/);
+    });
+
+    it('reports the exact state when the restore container is killed, and resumes', async () => {
+      // Many small files make ncs-backup unpack for a few seconds: time to kill it half-way.
+      await dockerOk([
+        'exec',
+        nso,
+        'bash',
+        '-c',
+        'mkdir -p /nso/run/many && cd /nso/run/many && seq 1 8000 | xargs touch',
+      ]);
+      const { entry } = await takeBackup(dockerClient, nso);
+      await setDevice(nso, 'r4', '10.0.0.4');
+      const plan = await planRestore(dockerClient, nso, entry.name);
+      const helperFilter = ['ps', '-q', '--filter', `label=${backupHelperLabel}=${nso}`];
+      let killed: Promise<boolean> = Promise.resolve(false);
+      let failure: RestoreFailure | undefined;
+      try {
+        await executeRestore(dockerClient, plan, {
+          stateDir,
+          onProgress: (p) => {
+            if (p.step === 'restore') killed = killWhileUnpacking(helperFilter);
+          },
+        });
+        assert.fail('the restore should have failed');
+      } catch (error) {
+        if (!isRestoreFailure(error)) throw error;
+        failure = error;
+      }
+      assert.ok(await killed, 'the restore container was killed while unpacking');
+      assert.equal(failure.step, 'restore');
+      assert.match(failure.message, /stopped at "Running ncs-backup --restore"/);
+      assert.ok(failure.state, 'the state was read');
+      assert.equal(failure.state.containerExists, true);
+      assert.equal(failure.state.containerRunning, false);
+      assert.equal(failure.state.runDirPresent, true, 'killed before /nso/run was moved');
+      assert.equal(failure.state.stagingDirs.length, 1, 'the half-unpacked copy is reported');
+      assert.ok(failure.canStart, 'NSO could start as it was before');
+      assert.ok(failure.canResume, failure.recovery.join('\n'));
+      // Both the backup and the safety backup are still there.
+      for (const b of failure.state.backups) assert.ok(b.foundAt, `${b.name} is kept`);
+      assert.equal(failure.state.backups.length, 2);
+      assert.ok(failure.stateLines.some((l) => l.includes(failure.journalFile)));
+      assert.ok(fs.existsSync(failure.journalFile));
+      const journal = await loadJournal(failure.journalFile);
+      assert.equal(journal.status, 'failed');
+      assert.equal(journal.failure?.step, 'restore');
+      assert.equal(journal.record.name, nso);
+
+      // Nothing was deleted: the data with r4 is in /nso/run or /nso/run.old*, and run.old-* dirs stay.
+      const view = await inVolume(
+        ['--volumes-from', nso],
+        ['bash', '-c', 'grep -l 10.0.0.4 /nso/run/cdb/A.cdb; ls -d /nso/run.old*'],
+      );
+      assert.match(view.stdout, /A\.cdb/, view.stdout + view.stderr);
+      assert.ok(
+        view.stdout.split('\n').filter((l) => /^\/nso\/run\.old/.test(l)).length >= 2,
+        view.stdout,
+      );
+      assert.equal((await docker(helperFilter)).stdout.trim(), '', 'no helper is left running');
+
+      // Resume finishes the restore.
+      const report = await resumeRestore(dockerClient, failure.journalFile, {});
+      assert.deepEqual(report.differences, []);
+      const after = await devices(nso);
+      assert.match(after, /address 10\.0\.0\.1/);
+      assert.ok(report.previousRunDirs.includes('/nso/run.old'));
+      assert.doesNotMatch(after, /r4/);
+      assert.equal((await loadJournal(failure.journalFile)).status, 'done');
+    });
+  });
+
+  describe('with a bind mount at /nso and a container started with --rm', () => {
+    let nso = '';
+    let hostDir = '';
+
+    before(async () => {
+      hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backuptest-bind-'));
+      nso = await startNso('rm', ['--rm', '-v', `${hostDir}:/nso`, '-e', 'NSOWB_TEST_MARK=bind']);
+    });
+
+    after(async () => {
+      // The simulator wrote as root; a throw-away container removes what this test made.
+      await docker(['rm', '-f', nso]);
+      await docker([
+        'run',
+        '--rm',
+        '-v',
+        `${hostDir}:/x`,
+        '--entrypoint',
+        'find',
+        prodImage,
+        '/x',
+        '-mindepth',
+        '1',
+        '-delete',
+      ]);
+      fs.rmSync(hostDir, { recursive: true, force: true });
+    });
+
+    it('recreates the removed container from the record, identically', async () => {
+      await setDevice(nso, 'b1', '192.0.2.1');
+      const { entry } = await takeBackup(dockerClient, nso);
+      await setDevice(nso, 'b1', '192.0.2.99');
+      const before = await configuration(nso);
+
+      const plan = await planRestore(dockerClient, nso, entry.name);
+      const report = await executeRestore(dockerClient, plan, { stateDir, safetyBackup: false });
+      assert.equal(report.recreated, true);
+      assert.deepEqual(report.differences, []);
+      assert.match(await devices(nso), /address 192\.0\.2\.1\n/);
+      assert.deepEqual(await configuration(nso), before);
+      // The run directory before the restore is on the host now, at run.old.
+      assert.ok(fs.existsSync(path.join(hostDir, 'run.old', 'cdb', 'A.cdb')));
+      assert.match(
+        fs.readFileSync(path.join(hostDir, 'run.old', 'cdb', 'A.cdb'), 'utf8'),
+        /192\.0\.2\.99/,
+      );
+    });
+
+    it('starts the container again from the journal when asked to (the "Recreate" action)', async () => {
+      const { entry } = await takeBackup(dockerClient, nso);
+      const plan = await planRestore(dockerClient, nso, entry.name);
+      let failure: RestoreFailure | undefined;
+      try {
+        await executeRestore(dockerClient, plan, {
+          stateDir,
+          safetyBackup: false,
+          onProgress: (p) => {
+            // Remove the restore container as soon as it exists: the restore cannot run.
+            if (p.step === 'preserveRunOld') {
+              void docker(['ps', '-q', '--filter', `label=${backupHelperLabel}=${nso}`]).then((r) =>
+                docker(['rm', '-f', ...r.stdout.split('\n').filter(Boolean)]),
+              );
+            }
+          },
+        });
+      } catch (error) {
+        if (!isRestoreFailure(error)) throw error;
+        failure = error;
+      }
+      assert.ok(failure, 'the restore failed');
+      assert.equal(failure.state?.containerExists, false, 'the --rm container is gone');
+      assert.equal(failure.state?.runDirPresent, true);
+      assert.ok(failure.canStart, failure.recovery.join('\n'));
+      assert.ok(
+        failure.recovery.some((r) => /Recreate container/.test(r)),
+        failure.recovery.join('\n'),
+      );
+
+      const started = await startFromJournal(dockerClient, failure.journalFile);
+      assert.equal(started.recreated, true);
+      assert.deepEqual(started.differences, []);
+      await eventually(
+        () => devices(nso),
+        (d) => /b1/.test(d),
+        'NSO answering',
+      );
+    });
+  });
+});

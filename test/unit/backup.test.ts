@@ -1,0 +1,461 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import * as zlib from 'node:zlib';
+
+import type { ContainerDetails } from '../../src/core/docker/client';
+import { readTar } from '../../src/core/docker/tar';
+import {
+  backupNameProblem,
+  backupPath,
+  describeBackupFile,
+  formatBytes,
+  isBackupError,
+  nsoToolArgv,
+  parseBackupListing,
+} from '../../src/core/nso/backup';
+import {
+  describeRestoreState,
+  RestoreQuestions,
+  type RestoreJournal,
+} from '../../src/core/nso/backupRestore';
+import { checkGzipFile, extractOneFile, tarStreamOfFile } from '../../src/core/nso/backupTransfer';
+import {
+  compareRecords,
+  parseRecord,
+  recordContainer,
+  recreateLimitations,
+  specFromRecord,
+} from '../../src/core/nso/containerConfig';
+
+const record = (fields: string[]): string => `${fields.join('\t')}\0`;
+
+describe('backup files', () => {
+  it('lists files of the backups folder, newest first by the time in their name', () => {
+    const listing =
+      record(['f', '2048', '1700000300.5', 'ncs-6.4.1@2024-11-03T11:31:07.backup.gz']) +
+      record(['f', '4096', '1700000100.0', 'ncs-6.4@2025-01-02T08:00:00.backup.gz']) +
+      record(['d', '4096', '1700000000.0', 'old']) +
+      record(['f', '10', '1740000400.0', 'notes with spaces $(x);.txt']) +
+      record(['f', '99', '1740000500.0', 'ncs-6.4.1@2025-02-01T00:00:00.backup.gz.tmp']) +
+      record(['f', '1', '1600000000.0', 'tab\there.gz']);
+    const entries = parseBackupListing(listing);
+    assert.deepEqual(
+      entries.map((e) => e.name),
+      [
+        'ncs-6.4.1@2025-02-01T00:00:00.backup.gz.tmp',
+        'notes with spaces $(x);.txt',
+        'ncs-6.4@2025-01-02T08:00:00.backup.gz',
+        'ncs-6.4.1@2024-11-03T11:31:07.backup.gz',
+        'tab\there.gz',
+      ],
+    );
+    const newest = entries.find((e) => e.name.startsWith('ncs-6.4@'))!;
+    assert.equal(newest.kind, 'backup');
+    assert.equal(newest.version, '6.4');
+    assert.equal(newest.time, '2025-01-02T08:00:00');
+    assert.equal(newest.sizeBytes, 4096);
+    assert.equal(newest.path, '/nso/run/backups/ncs-6.4@2025-01-02T08:00:00.backup.gz');
+    assert.equal(entries[0]!.kind, 'partial');
+    assert.equal(entries[1]!.kind, 'other');
+    assert.equal(entries[1]!.modifiedAt.getTime(), 1740000400000);
+  });
+
+  it('knows backups, local-install backups, partial files and other files apart', () => {
+    assert.deepEqual(describeBackupFile('ncs-6.2.5@2024-01-21T10:34:42.backup'), {
+      kind: 'backup',
+      version: '6.2.5',
+      time: '2024-01-21T10:34:42',
+    });
+    assert.equal(describeBackupFile('nso-run@2024-01-01T00:00:00_local.backup.gz').kind, 'other');
+    assert.deepEqual(describeBackupFile('ncs-6.1@2024-01-01T00:00:00_local.backup.gz'), {
+      kind: 'backup',
+      version: '6.1',
+      time: '2024-01-01T00:00:00',
+      local: true,
+    });
+    assert.equal(describeBackupFile('.x.backup.gz.importing').kind, 'partial');
+    assert.equal(describeBackupFile('mine.tar.gz').kind, 'other');
+  });
+
+  it('accepts spaces and shell characters in names, refuses paths and control characters', () => {
+    assert.equal(backupNameProblem('my backup; $(rm -rf ~) `x` & y.gz'), undefined);
+    assert.match(backupNameProblem('../etc/passwd') ?? '', /contains a "\/"/);
+    assert.match(backupNameProblem('.hidden') ?? '', /starts with a dot/);
+    assert.match(backupNameProblem('a\nb') ?? '', /control characters/);
+    assert.match(backupNameProblem('') ?? '', /empty/);
+    assert.equal(backupPath('a b.gz'), '/nso/run/backups/a b.gz');
+    assert.throws(
+      () => backupPath('x/y'),
+      (e: unknown) => isBackupError(e, 'badName'),
+    );
+  });
+
+  it('runs NSO tools through a login shell with the arguments as data', () => {
+    const argv = nsoToolArgv('ncs-backup', ['--restore', '/nso/run/backups/a b;$(x).gz']);
+    assert.deepEqual(argv, [
+      'bash',
+      '-lc',
+      'exec "$0" "$@"',
+      'ncs-backup',
+      '--restore',
+      '/nso/run/backups/a b;$(x).gz',
+    ]);
+  });
+
+  it('formats sizes with binary units', () => {
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.5 KiB');
+    assert.equal(formatBytes(250 * 1024 * 1024), '250 MiB');
+  });
+});
+
+describe("answering ncs-backup --restore's questions", () => {
+  it('answers both questions of the simulator-style prompts (no newline after them)', () => {
+    const q = new RestoreQuestions(true);
+    assert.deepEqual(q.feed('Restore /etc/ncs from the backup (y/n)? '), ['y']);
+    assert.equal(q.waitingForInput(), true);
+    assert.deepEqual(q.feed('Restore /nso/run from the'), []);
+    assert.deepEqual(q.feed(' backup (y/n)? '), ['y']);
+    assert.deepEqual(q.feed('INFO  Restore completed successfully\n'), []);
+    assert.equal(q.waitingForInput(), false);
+    assert.deepEqual(q.unexpected, []);
+  });
+
+  it("answers the real script's echo-style prompts, one line each, and keeps a mounted /etc/ncs", () => {
+    const q = new RestoreQuestions(false);
+    const answers = q.feed(
+      'Restore /etc/ncs from the backup (y/n)? \nRestore /nso/run from the backup (y/n)? \n',
+    );
+    assert.deepEqual(answers, ['n', 'y']);
+  });
+
+  it('says no to a question it does not know, and reports it', () => {
+    const q = new RestoreQuestions(true);
+    assert.deepEqual(q.feed('Overwrite the packages directory (y/n)? '), ['n']);
+    assert.deepEqual(q.unexpected, ['Overwrite the packages directory (y/n)?']);
+    assert.equal(new RestoreQuestions(true).feed('Select a backup to restore: ').length, 0);
+  });
+});
+
+function details(overrides: Partial<ContainerDetails> = {}): ContainerDetails {
+  return {
+    id: 'abc123',
+    name: 'nso-prod',
+    image: 'cisco-nso-prod:6.4',
+    imageId: 'sha256:1111',
+    createdAt: new Date(0),
+    state: {
+      status: 'running',
+      running: true,
+      paused: false,
+      restarting: false,
+      oomKilled: false,
+      exitCode: 0,
+      error: '',
+    },
+    restartCount: 0,
+    labels: { 'org.nso-workbench.role': 'prod', 'com.docker.compose.project': 'lab' },
+    env: { NCS_RUN_DIR: '/nso/run', ADMIN_PASSWORD: 'secret' },
+    cmd: [],
+    entrypoint: ['/run-nso.sh'],
+    user: '',
+    workingDir: '/nso/run',
+    tty: false,
+    healthcheck: { test: ['CMD', 'ncs_cmd', '-c', 'wait-start 2'], startPeriodMs: 60_000 },
+    mounts: [
+      {
+        type: 'volume',
+        source: '/var/lib/docker/volumes/NSO-vol/_data',
+        destination: '/nso',
+        name: 'NSO-vol',
+        readOnly: false,
+      },
+      {
+        type: 'bind',
+        source: '/home/me/ws/packages',
+        destination: '/nso/run/packages',
+        readOnly: true,
+      },
+      { type: 'tmpfs', source: '', destination: '/tmp', readOnly: false },
+    ],
+    ports: [
+      { containerPort: 2024, protocol: 'tcp', hostIp: '0.0.0.0', hostPort: 2024 },
+      { containerPort: 2024, protocol: 'tcp', hostIp: '::', hostPort: 2024 },
+      { containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18080 },
+      { containerPort: 4569, protocol: 'tcp' },
+    ],
+    networkMode: 'lab_default',
+    ...overrides,
+  };
+}
+
+describe('container configuration records', () => {
+  it('records mounts by volume name, published ports once per binding, and the rest as is', () => {
+    const r = recordContainer(details(), new Date('2025-01-01T00:00:00Z'));
+    assert.deepEqual(r.mounts[0], {
+      type: 'volume',
+      source: 'NSO-vol',
+      target: '/nso',
+      readOnly: false,
+    });
+    assert.deepEqual(r.ports, [
+      { containerPort: 2024, protocol: 'tcp', hostIp: '', hostPort: 2024 },
+      { containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18080 },
+    ]);
+    assert.equal(r.portsKnown, true);
+    assert.equal(r.recordedAt, '2025-01-01T00:00:00.000Z');
+    const limits = recreateLimitations(r);
+    assert.equal(limits[0], 'the tmpfs mount at /tmp cannot be recreated');
+    assert.match(limits[1] ?? '', /restart policy, host name, resource limits/);
+    assert.deepEqual(parseRecord(JSON.stringify(r)), r);
+    assert.throws(() => parseRecord('{"format":2}'), /not a recorded container configuration/);
+  });
+
+  it('turns a record into a spec that creates the same container', () => {
+    const spec = specFromRecord(recordContainer(details()));
+    assert.equal(spec.image, 'sha256:1111');
+    assert.equal(spec.name, 'nso-prod');
+    assert.deepEqual(spec.volumes, [{ name: 'NSO-vol', target: '/nso', readOnly: false }]);
+    assert.deepEqual(spec.binds, [
+      { source: '/home/me/ws/packages', target: '/nso/run/packages', readOnly: true },
+    ]);
+    assert.deepEqual(spec.ports, [
+      { containerPort: 2024, protocol: 'tcp', hostPort: 2024, hostIp: '' },
+      { containerPort: 8080, protocol: 'tcp', hostPort: 18080, hostIp: '127.0.0.1' },
+    ]);
+    assert.deepEqual(spec.entrypoint, ['/run-nso.sh']);
+    assert.equal(spec.networkMode, 'lab_default');
+    assert.equal(spec.env?.ADMIN_PASSWORD, 'secret');
+    assert.equal(spec.healthcheck?.startPeriodMs, 60_000);
+    assert.equal(spec.autoRemove, undefined);
+  });
+
+  it('names every difference that matters and ignores ids, times and state', () => {
+    const a = recordContainer(details());
+    const same = recordContainer(
+      details({ id: 'other', state: { ...details().state, startedAt: new Date() } }),
+    );
+    assert.deepEqual(compareRecords(a, same), []);
+    const b = recordContainer(
+      details({
+        env: { NCS_RUN_DIR: '/nso/run' },
+        labels: { 'org.nso-workbench.role': 'prod' },
+        mounts: details().mounts.slice(1),
+        ports: [
+          { containerPort: 2024, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 2024 },
+          { containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18099 },
+        ],
+        networkMode: 'bridge',
+      }),
+    );
+    const diffs = compareRecords(a, b);
+    assert.ok(
+      diffs.includes('environment ADMIN_PASSWORD: secret became (unset)'),
+      diffs.join('\n'),
+    );
+    assert.ok(diffs.includes('label com.docker.compose.project: lab became (unset)'));
+    assert.ok(diffs.includes('mount volume:NSO-vol->/nso is missing'));
+    assert.ok(diffs.includes('published port *:->2024/tcp is missing'), diffs.join('\n'));
+    assert.ok(diffs.includes('published port 127.0.0.1:->2024/tcp was added'));
+    assert.ok(
+      !diffs.some((d) => d.includes('8080')),
+      'the same container may get new random ports',
+    );
+    const recreated = recordContainer(
+      details({
+        id: 'new',
+        ports: [{ containerPort: 8080, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 18081 }],
+      }),
+    );
+    assert.ok(
+      compareRecords(a, recreated).includes('published port 127.0.0.1:18081->8080/tcp was added'),
+      'a recreated container is held to its host ports',
+    );
+    assert.ok(diffs.includes('network mode lab_default became bridge'));
+  });
+
+  it('does not compare ports a stopped container could not report', () => {
+    const stopped = recordContainer(
+      details({ state: { ...details().state, running: false, status: 'exited' }, ports: [] }),
+    );
+    assert.equal(stopped.portsKnown, false);
+    assert.deepEqual(compareRecords(stopped, recordContainer(details())), []);
+    assert.ok(
+      recreateLimitations(stopped).some((l) => /published ports could not be read/.test(l)),
+    );
+  });
+});
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function sinkInto(chunks: Buffer[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk);
+      done();
+    },
+  });
+}
+
+describe('streaming one file through tar', () => {
+  const names = [
+    'ncs-6.4.1@2024-11-03T11:31:07.backup.gz',
+    `backup ünïcode $(x) ${'long'.repeat(40)}.gz`,
+  ];
+  for (const name of names) {
+    it(`writes an archive the engine and our reader agree on (${name.slice(0, 24)}…)`, async () => {
+      const content = Buffer.alloc(70_000 + name.length, 7);
+      content.write('start');
+      const archive = await collect(
+        tarStreamOfFile(
+          name,
+          content.length,
+          Readable.from([content.subarray(0, 1000), content.subarray(1000)]),
+        ),
+      );
+      assert.equal(archive.length % 512, 0);
+      const entries = readTar(archive);
+      assert.equal(entries.length, 1);
+      assert.equal(entries[0]!.name, name);
+      assert.ok(entries[0]!.content.equals(content));
+
+      // Read back in awkward pieces, as a socket delivers it.
+      const pieces: Buffer[] = [];
+      for (let i = 0; i < archive.length; i += 333) pieces.push(archive.subarray(i, i + 333));
+      const out: Buffer[] = [];
+      const seen: number[] = [];
+      const extracted = await extractOneFile(Readable.from(pieces), sinkInto(out), (n) =>
+        seen.push(n),
+      );
+      assert.equal(extracted.name, name);
+      assert.equal(extracted.size, content.length);
+      assert.equal(extracted.written, content.length);
+      assert.ok(Buffer.concat(out).equals(content));
+      assert.equal(seen.at(-1), content.length);
+    });
+  }
+
+  it('fails when the source is shorter than announced', async () => {
+    const stream = tarStreamOfFile('x.gz', 100, Readable.from([Buffer.alloc(50)]));
+    await assert.rejects(collect(stream), /changed while it was read \(50 of 100 bytes\)/);
+  });
+
+  it('refuses a folder where a file was expected', async () => {
+    const header = Buffer.alloc(512);
+    header.write('backups', 0);
+    header.write('0000000\0', 124);
+    header.write('5', 156);
+    const archive = Buffer.concat([header, Buffer.alloc(1024)]);
+    await assert.rejects(
+      extractOneFile(Readable.from([archive]), new PassThrough()),
+      (e: unknown) => isBackupError(e, 'notFound'),
+    );
+  });
+});
+
+describe('checking that a file is gzip', () => {
+  let dir = '';
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backup-unit-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('accepts a whole gzip file', async () => {
+    const file = path.join(dir, 'good.backup.gz');
+    fs.writeFileSync(file, zlib.gzipSync(Buffer.alloc(100_000, 1)));
+    await checkGzipFile(file);
+  });
+
+  it('refuses a file that is not gzip, naming its first bytes', async () => {
+    const file = path.join(dir, 'plain.backup.gz');
+    fs.writeFileSync(file, 'PK\u0003\u0004 zip, not gzip');
+    await assert.rejects(checkGzipFile(file), (e: unknown) => {
+      assert.ok(isBackupError(e, 'notGzip'));
+      assert.match(e.message, /is not a gzip file .* bytes 504b/);
+      return true;
+    });
+  });
+
+  it('refuses an empty file and a cut-short one', async () => {
+    const empty = path.join(dir, 'empty.gz');
+    fs.writeFileSync(empty, '');
+    await assert.rejects(checkGzipFile(empty), /it is empty/);
+    const cut = path.join(dir, 'cut.gz');
+    const whole = zlib.gzipSync(Buffer.from('x'.repeat(50_000) + Math.random()));
+    fs.writeFileSync(cut, whole.subarray(0, whole.length - 20));
+    await assert.rejects(
+      checkGzipFile(cut),
+      (e: unknown) => isBackupError(e, 'notGzip') && /damaged/.test(e.message),
+    );
+  });
+});
+
+describe('the state after a failed restore', () => {
+  const journal: RestoreJournal = {
+    format: 1,
+    file: '/state/restore-nso-prod-20250101T000000Z.json',
+    startedAt: '2025-01-01T00:00:00Z',
+    record: recordContainer(details()),
+    backup: {
+      name: 'ncs-6.4@2024-11-03T11:31:07.backup.gz',
+      path: '/nso/run/backups/x',
+      sizeBytes: 1,
+    },
+    existingBackups: [],
+    answerConfigDir: true,
+    safetyBackup: { name: 'ncs-6.4@2025-01-01T00:00:00.backup.gz', path: '/nso/run/backups/y' },
+    completed: [{ step: 'stop', at: '' }],
+    status: 'failed',
+  };
+
+  it('forbids starting NSO when /nso/run is gone, and offers to resume', () => {
+    const d = describeRestoreState(journal, {
+      containerExists: true,
+      containerRunning: false,
+      runDirPresent: false,
+      runOldDirs: ['/nso/run.old'],
+      stagingDirs: ['/nso/.ncs-restore.AbC'],
+      backups: [
+        { name: journal.backup.name, foundAt: '/nso/run.old/backups/x' },
+        { name: journal.safetyBackup!.name, foundAt: '/nso/run.old/backups/y' },
+      ],
+    });
+    assert.equal(d.canStart, false);
+    assert.equal(d.canResume, true);
+    assert.ok(
+      d.lines.some((l) => /\/nso\/run is missing .* empty CDB/.test(l)),
+      d.lines.join('\n'),
+    );
+    assert.ok(d.lines.some((l) => l.includes('/nso/.ncs-restore.AbC')));
+    assert.ok(d.lines.some((l) => l.includes(journal.file)));
+    assert.ok(
+      d.recovery.some((l) => /move \/nso\/run\.old back to \/nso\/run/.test(l)),
+      d.recovery.join('\n'),
+    );
+  });
+
+  it('offers to recreate a container that is gone when /nso/run is intact', () => {
+    const d = describeRestoreState(journal, {
+      containerExists: false,
+      containerRunning: false,
+      runDirPresent: true,
+      runOldDirs: [],
+      stagingDirs: [],
+      backups: [{ name: journal.backup.name }],
+    });
+    assert.equal(d.canResume, false, 'the backup is missing: nothing to resume from');
+    assert.equal(d.canStart, true);
+    assert.ok(
+      d.recovery.some((l) => /^Recreate container nso-prod/.test(l)),
+      d.recovery.join('\n'),
+    );
+    assert.ok(d.lines.some((l) => /was not found/.test(l)));
+  });
+});
