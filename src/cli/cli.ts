@@ -6,6 +6,7 @@ import { reloadCommand } from './reloadCommand';
 import { startCommand } from './startCommand';
 import { stopCommand } from './stopCommand';
 import { buildCommand } from './buildCommand';
+import { backupCommand } from './backupCommand';
 
 addSubcommand(packagesCommand);
 addSubcommand(buildCommand);
@@ -13,6 +14,7 @@ addSubcommand(lintConfCommand);
 addSubcommand(startCommand);
 addSubcommand(stopCommand);
 addSubcommand(reloadCommand);
+addSubcommand(backupCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {

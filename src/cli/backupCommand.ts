@@ -1,0 +1,351 @@
+import * as path from 'node:path';
+
+import { createDockerClient, nodeEndpointSources, type DockerClient } from '../core/docker';
+import {
+  BackupError,
+  deleteBackup,
+  formatBytes,
+  isBackupError,
+  listBackups,
+  openBackupAccess,
+  takeBackup,
+  type BackupEntry,
+} from '../core/nso/backup';
+import {
+  defaultRestoreStateDir,
+  executeRestore,
+  isRestoreFailure,
+  planRestore,
+  resumeRestore,
+  startFromJournal,
+  stepTitles,
+  type RestoreFailure,
+  type RestoreReport,
+} from '../core/nso/backupRestore';
+import { downloadBackup, importBackup } from '../core/nso/backupTransfer';
+import { workbenchFilter } from '../core/nso/labels';
+import { parseArgs, type CliIo, type Subcommand } from './main';
+
+const usage = [
+  'nso-workbench backup list                      [options] [--json]',
+  '                     create                    [options] [--json]',
+  '                     restore <name> --yes      [--no-safety-backup] [--allow-other-version] [options] [--json]',
+  '                     download <name> <dir>     [options] [--json]',
+  '                     import <file>             [options] [--json]',
+  '                     delete <name> --yes       [options] [--json]',
+  '                     resume <journal> --yes    (continue a restore that stopped)',
+  '                     start <journal> --yes     (start or recreate the container of a restore that stopped)',
+  'options: --container <name|id> (default: the production container labelled for --dir),',
+  '         --dir <workspace> (default .), --state-dir <folder> (restore journals)',
+].join('\n');
+
+/**
+ * `nso-workbench backup …`: the Backups view on the command line. Restore and
+ * delete change data and take `--yes` as the user's consent; a restore that
+ * stops half-way prints its journal, from which `resume` or `start` go on.
+ */
+export const backupCommand: Subcommand = {
+  name: 'backup',
+  summary: 'List, take, restore, download, import and delete NSO backups',
+  usage,
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        allowPositionals: true,
+        options: {
+          container: { type: 'string' },
+          dir: { type: 'string', default: '.' },
+          'state-dir': { type: 'string' },
+          yes: { type: 'boolean', default: false },
+          'no-safety-backup': { type: 'boolean', default: false },
+          'allow-other-version': { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
+        strict: true,
+      });
+    } catch (err) {
+      io.stderr.write(`nso-workbench backup: ${(err as Error).message}\nUsage: ${usage}\n`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
+    const [action, ...operands] = positionals;
+    const wanted: Record<string, number> = {
+      list: 0,
+      create: 0,
+      restore: 1,
+      download: 2,
+      import: 1,
+      delete: 1,
+      resume: 1,
+      start: 1,
+    };
+    if (action === undefined || wanted[action] === undefined) {
+      io.stderr.write(`nso-workbench backup: say what to do\nUsage: ${usage}\n`);
+      return 2;
+    }
+    if (operands.length !== wanted[action]) {
+      io.stderr.write(
+        `nso-workbench backup ${action}: wrong number of arguments\nUsage: ${usage}\n`,
+      );
+      return 2;
+    }
+    if (['restore', 'delete', 'resume', 'start'].includes(action) && !values.yes) {
+      io.stderr.write(
+        `nso-workbench backup ${action} changes NSO's data: add --yes to go ahead.\n` +
+          (action === 'restore'
+            ? 'NSO stops, /nso/run is moved to /nso/run.old, the backup is unpacked, NSO starts again.\n'
+            : ''),
+      );
+      return 2;
+    }
+
+    const out = new Output(io, values.json);
+    const stateDir = values['state-dir']
+      ? path.resolve(values['state-dir'])
+      : defaultRestoreStateDir(io.env);
+    try {
+      const docker = createDockerClient({ sources: nodeEndpointSources({ env: io.env }) });
+
+      if (action === 'resume' || action === 'start') {
+        const journal = path.resolve(operands[0]!);
+        if (action === 'resume') {
+          const report = await resumeRestore(docker, journal, {
+            onProgress: (p) => out.progress(p.message),
+            onOutput: (t) => out.live(t),
+          });
+          return out.restored(report);
+        }
+        const started = await startFromJournal(docker, journal);
+        out.result(
+          { ok: true, ...started },
+          `Container ${started.recreated ? 'recreated and ' : ''}started; NSO is healthy.` +
+            (started.differences.length > 0
+              ? `\nConfiguration differences: ${started.differences.join('; ')}`
+              : ''),
+        );
+        return 0;
+      }
+
+      const container = await resolveContainer(docker, values.container, path.resolve(values.dir));
+
+      if (action === 'restore') {
+        const name = operands[0]!;
+        const plan = await planRestore(docker, container, name, {
+          onProgress: (m) => out.progress(m),
+        });
+        if (plan.versionMismatch && !values['allow-other-version']) {
+          throw new BackupError(
+            'ncsBackup',
+            `${name} was taken with NSO ${plan.versionMismatch.backup}, but container ` +
+              `${plan.containerName} runs NSO ${plan.versionMismatch.nso}. Add --allow-other-version ` +
+              `to restore it anyway. Nothing was changed.`,
+          );
+        }
+        for (const line of plan.summary) out.progress(line);
+        const report = await executeRestore(docker, plan, {
+          stateDir,
+          safetyBackup: !values['no-safety-backup'],
+          acceptVersionMismatch: values['allow-other-version'],
+          onProgress: (p) => out.progress(p.message),
+          onOutput: (t) => out.live(t),
+        });
+        return out.restored(report);
+      }
+
+      const access = await openBackupAccess(docker, container);
+      try {
+        switch (action) {
+          case 'list': {
+            const entries = await listBackups(docker, access.container);
+            out.result(
+              { ok: true, container, viaHelper: access.viaHelper, backups: entries.map(entryJson) },
+              entries.length === 0
+                ? 'No backups in /nso/run/backups.'
+                : entries.map(entryLine).join('\n'),
+            );
+            return 0;
+          }
+          case 'create': {
+            const taken = await takeBackup(docker, access.container, {
+              onOutput: (t) => out.live(t),
+            });
+            out.result(
+              { ok: true, backup: entryJson(taken.entry) },
+              `Backup ${taken.entry.name} created (${formatBytes(taken.entry.sizeBytes)}).`,
+            );
+            return 0;
+          }
+          case 'download': {
+            const [name, dir] = operands as [string, string];
+            const result = await downloadBackup(docker, access.container, name, path.resolve(dir));
+            out.result(
+              { ok: true, file: result.file, sizeBytes: result.sizeBytes },
+              `Downloaded ${name} to ${result.file} (${formatBytes(result.sizeBytes)}, size checked).`,
+            );
+            return 0;
+          }
+          case 'import': {
+            const file = path.resolve(operands[0]!);
+            const result = await importBackup(docker, access.container, file);
+            out.result(
+              { ok: true, backup: entryJson(result.entry) },
+              `Imported ${file} as ${result.entry.path} (${formatBytes(result.entry.sizeBytes)}).`,
+            );
+            return 0;
+          }
+          case 'delete': {
+            const entry = await deleteBackup(docker, access.container, operands[0]!);
+            out.result({ ok: true, deleted: entryJson(entry) }, `Deleted ${entry.path}.`);
+            return 0;
+          }
+        }
+      } finally {
+        await access.close();
+      }
+      return 2;
+    } catch (error) {
+      return out.failed(error);
+    }
+  },
+};
+
+/** The container named, or the one labelled as this workspace's production container. */
+async function resolveContainer(
+  docker: DockerClient,
+  named: string | undefined,
+  workspace: string,
+): Promise<string> {
+  if (named !== undefined) return named;
+  const found = await docker.listContainers({ labels: workbenchFilter('prod', workspace) });
+  const running = found.filter((c) => c.state === 'running');
+  const pick = running[0] ?? found[0];
+  if (pick === undefined) {
+    throw new BackupError(
+      'notFound',
+      `No production container is labelled for ${workspace}: pass --container <name|id> ` +
+        `(e.g. a Compose container), or --dir <workspace>.`,
+    );
+  }
+  return pick.name;
+}
+
+function entryJson(e: BackupEntry): object {
+  return {
+    name: e.name,
+    path: e.path,
+    sizeBytes: e.sizeBytes,
+    modifiedAt: e.modifiedAt.toISOString(),
+    kind: e.kind,
+    version: e.version ?? null,
+    time: e.time ?? null,
+  };
+}
+
+function entryLine(e: BackupEntry): string {
+  const what =
+    e.kind === 'backup'
+      ? `NSO ${e.version} ${e.time?.replace('T', ' ')}`
+      : e.kind === 'partial'
+        ? 'unfinished file'
+        : 'not an ncs-backup name';
+  return `${e.name}\t${formatBytes(e.sizeBytes)}\t${what}`;
+}
+
+/** Text for people, or one JSON document on stdout with live output on stderr. */
+class Output {
+  constructor(
+    private readonly io: CliIo,
+    private readonly json: boolean,
+  ) {}
+
+  progress(message: string): void {
+    this.io.stderr.write(`${message}\n`);
+  }
+
+  live(text: string): void {
+    (this.json ? this.io.stderr : this.io.stdout).write(text);
+  }
+
+  result(json: object, text: string): void {
+    this.io.stdout.write(this.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);
+  }
+
+  restored(report: RestoreReport): number {
+    const lines = [
+      `Restored ${report.backup} into ${report.container}${report.recreated ? ' (container recreated)' : ''}; NSO is healthy.`,
+      ...(report.safetyBackup
+        ? [`Safety backup of the state before: ${report.safetyBackup}.`]
+        : []),
+      ...report.previousRunDirs.map((d) => `Kept: ${d}.`),
+      ...report.warnings.map((w) => `ncs-backup: ${w}`),
+      report.differences.length === 0
+        ? 'The container configuration is as it was.'
+        : `Configuration differences: ${report.differences.join('; ')}`,
+      `Journal: ${report.journalFile}`,
+    ];
+    const { output: _output, ...json } = report;
+    this.result({ ok: true, ...json }, lines.join('\n'));
+    return 0;
+  }
+
+  failed(error: unknown): number {
+    if (isRestoreFailure(error)) return this.restoreFailed(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (this.json) {
+      this.io.stdout.write(
+        `${JSON.stringify({ ok: false, kind: isBackupError(error) ? error.kind : 'error', error: message }, null, 2)}\n`,
+      );
+    } else {
+      this.io.stderr.write(`nso-workbench backup: ${message}\n`);
+    }
+    return 1;
+  }
+
+  private restoreFailed(f: RestoreFailure): number {
+    const commands = [
+      ...(f.canResume ? [`nso-workbench backup resume ${quote(f.journalFile)} --yes`] : []),
+      ...(f.canStart ? [`nso-workbench backup start ${quote(f.journalFile)} --yes`] : []),
+    ];
+    if (this.json) {
+      this.io.stdout.write(
+        `${JSON.stringify(
+          {
+            ok: false,
+            kind: 'restoreFailed',
+            error: f.message,
+            step: f.step,
+            stepTitle: stepTitles[f.step],
+            journal: f.journalFile,
+            state: f.state ?? null,
+            stateLines: f.stateLines,
+            recovery: f.recovery,
+            commands,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      this.io.stderr.write(
+        [
+          `nso-workbench backup: ${f.message}`,
+          '',
+          'Where things are now:',
+          ...f.stateLines.map((l) => `  ${l}`),
+          '',
+          'To recover:',
+          ...f.recovery.map((l) => `  ${l}`),
+          ...commands.map((c) => `  $ ${c}`),
+          '',
+        ].join('\n'),
+      );
+    }
+    return 1;
+  }
+}
+
+function quote(file: string): string {
+  return /^[\w./@:-]+$/.test(file) ? file : `'${file.replace(/'/g, `'\\''`)}'`;
+}
