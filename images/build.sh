@@ -57,7 +57,7 @@ for arg in "$@"; do
     --force) FORCE=1 ;;
     base | prod | build) TARGETS+=("$arg") ;;
     -h | --help)
-      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) die "unknown argument '$arg' (expected --force, base, prod or build)" ;;
