@@ -7,6 +7,7 @@ import { PackagesView } from './views/packagesView';
 import { ProdService } from './prod/prodService';
 import { ReloadService } from './reload/reloadService';
 import { setupNcsConfClient } from './ncsConfClient';
+import { setupNsoStatus } from './health/setup';
 
 let current: WorkbenchContext | undefined;
 
@@ -17,7 +18,8 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const packages = PackagesView.setup(ctx);
   const prod = ProdService.setup(ctx);
   const reload = ReloadService.setup(ctx, prod, packages);
-  registerCommands(ctx, { packages }, { prod, reload });
+  const nso = setupNsoStatus(ctx);
+  registerCommands(ctx, { packages }, { prod, reload, nso });
   setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { WorkbenchContext } from '../context';
+import type { ContainerTarget } from '../containers/containerActions';
+import type { NsoStatusFeature } from '../health/setup';
 import type { ProdService } from '../prod/prodService';
 import type { FinishedBuild, ReloadService } from '../reload/reloadService';
 import type { PackageNode, PackagesView } from '../views/packagesView';
@@ -12,6 +14,7 @@ export interface Views {
 export interface Services {
   prod: ProdService;
   reload: ReloadService;
+  nso: NsoStatusFeature;
 }
 
 /** Every command of the extension, one line each; handlers live with their feature. */
@@ -33,4 +36,24 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.reload.buildAndReload', (arg?: unknown) => services.reload.buildAndReload(arg));
   register('nso.reload.afterBuild', (b?: FinishedBuild) => services.reload.afterBuild(b));
   register('nso.reload.testHooks', () => services.reload.testHooks);
+  register('nso.containers.refresh', () => services.nso.containers.reload());
+  register('nso.containers.start', (t: ContainerTarget) => services.nso.actions.start(t));
+  register('nso.containers.stop', (t: ContainerTarget) => services.nso.actions.stop(t));
+  register('nso.containers.restart', (t: ContainerTarget) => services.nso.actions.restart(t));
+  register('nso.containers.remove', (t: ContainerTarget) => services.nso.actions.remove(t));
+  register('nso.containers.openCli', (t: ContainerTarget) => services.nso.actions.openCli(t));
+  register('nso.containers.openShell', (t: ContainerTarget) => services.nso.actions.openShell(t));
+  register('nso.containers.followLogs', (t: ContainerTarget) => services.nso.actions.followLogs(t));
+  register('nso.containers.openNsoLog', (t: ContainerTarget, file?: string) =>
+    services.nso.actions.openNsoLog(t, file),
+  );
+  register('nso.containers.inspect', (t: ContainerTarget) => services.nso.actions.inspect(t));
+  register('nso.containers.copyId', (t: ContainerTarget) => services.nso.actions.copyId(t));
+  register('nso.containers.copyName', (t: ContainerTarget) => services.nso.actions.copyName(t));
+  register('nso.health.show', () => services.nso.show());
+  register('nso.health.refresh', () => services.nso.health.refresh());
+  register('nso.health.snapshot', () => services.nso.snapshot());
+  register('nso.docker.retry', () => services.nso.status.retryNow());
+  register('nso.nsoLog.follow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
+  register('nso.nsoLog.unfollow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
 }

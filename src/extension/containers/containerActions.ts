@@ -1,0 +1,371 @@
+// What the user can do with an NSO container, from the Containers view (the
+// tree item is the argument), from a fix in the Health view or the status bar
+// (a container name), or from the palette (a quick pick). Terminals run the
+// docker CLI with argv arrays; the docker CLI is pointed at the same engine as
+// our client.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+import type { DockerClient } from '../../core/docker/client';
+import {
+  describeNsoLog,
+  documentedNsoLogs,
+  listNsoLogs,
+  type NsoLogFile,
+} from '../../core/nso/nsoLogs';
+import type { WatchedContainer } from '../../core/watch/containerWatcher';
+import { containerRole, describeMount, describeState } from '../../core/watch/nsoContainers';
+import type { WorkbenchContext } from '../context';
+import { adminUser, type NsoStatus } from '../health/nsoStatus';
+import type { ContainerNode } from './containersView';
+import { openLogTerminal } from './logTerminal';
+import { inspectScheme, type NsoLogDocuments } from './nsoLogDocuments';
+
+/** A tree item, a container id or name, or nothing (then a quick pick asks). */
+export type ContainerTarget = ContainerNode | string | undefined;
+
+/** NSO writes CDB on stop: give it more than Docker's 10 s before a kill. */
+const nsoStopGraceSeconds = 60;
+
+export class ContainerActions {
+  constructor(
+    private readonly ctx: WorkbenchContext,
+    private readonly status: NsoStatus,
+    private readonly logs: NsoLogDocuments,
+  ) {}
+
+  async start(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Start which container?', (x) => x.state !== 'running');
+    if (!c) return;
+    await this.run(`Starting ${c.name}`, (client) => client.startContainer(c.id));
+  }
+
+  async stop(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Stop which container?', (x) => x.state === 'running');
+    if (!c) return;
+    const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
+    await this.run(`Stopping ${c.name}`, (client) =>
+      client.stopContainer(c.id, { ...grace, timeoutMs: 20_000 + nsoStopGraceSeconds * 1000 }),
+    );
+  }
+
+  async restart(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Restart which container?');
+    if (!c) return;
+    const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
+    await this.run(`Restarting ${c.name}`, (client) =>
+      client.restartContainer(c.id, { ...grace, timeoutMs: 20_000 + nsoStopGraceSeconds * 1000 }),
+    );
+  }
+
+  /**
+   * Asks first and says what is lost. Volumes are kept unless the user picks
+   * the second button and then confirms again, having been told what they hold.
+   */
+  async remove(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Remove which container?');
+    if (!c) return;
+    const mounts = c.details?.mounts ?? [];
+    const volumes = mounts.filter((m) => m.type === 'volume' && m.name);
+    const running = c.state === 'running';
+
+    const lost = [
+      running
+        ? `${c.name} is running: it will be stopped first (NSO gets no graceful stop).`
+        : undefined,
+      'Lost: what was written inside the container outside its volumes, and its settings (ports, environment, labels).',
+      volumes.length > 0
+        ? `Kept: ${volumes.map((v) => `volume ${v.name ?? ''} (${v.destination})`).join(', ')}.`
+        : 'It has no volumes.',
+      mounts.some((m) => m.type === 'bind')
+        ? 'Folders mounted from the host (e.g. your packages) are never touched.'
+        : undefined,
+    ].filter(Boolean);
+    const removeLabel = 'Remove';
+    const withVolumes = 'Remove and Delete Volumes…';
+    const choice = await vscode.window.showWarningMessage(
+      `Remove container ${c.name}?`,
+      { modal: true, detail: lost.join('\n\n') },
+      removeLabel,
+      ...(volumes.length > 0 ? [withVolumes] : []),
+    );
+    if (!choice) return;
+
+    let deleteVolumes = false;
+    if (choice === withVolumes) {
+      const confirm = await vscode.window.showWarningMessage(
+        `Delete ${volumes.length === 1 ? 'volume' : 'volumes'} ${volumes.map((v) => v.name ?? '').join(', ')} for good?`,
+        {
+          modal: true,
+          detail:
+            `${volumes.map(describeMount).join('\n')}\n\n` +
+            'For an NSO production container this deletes CDB (all configuration and operational data), ' +
+            'the backups under /nso/run/backups, the SSH host key and certificates, and the logs. ' +
+            'It cannot be undone: take a backup first if in doubt.',
+        },
+        'Delete Volumes',
+      );
+      if (confirm !== 'Delete Volumes') return;
+      deleteVolumes = true;
+    }
+
+    await this.run(`Removing ${c.name}`, async (client) => {
+      await client.removeContainer(c.id, { force: running });
+      if (!deleteVolumes) return;
+      const failed: string[] = [];
+      for (const v of volumes) {
+        try {
+          await client.removeVolume(v.name ?? '');
+        } catch (error) {
+          failed.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      if (failed.length > 0) throw new Error(`The container is removed, but: ${failed.join('; ')}`);
+    });
+  }
+
+  /** `ncs_cli -u <admin> -C` (or -J by `nso.cli.style`) in a terminal. */
+  async openCli(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Open the NSO CLI of which container?', isRunningProd);
+    if (!c || !this.requireRunning(c)) return;
+    const style =
+      vscode.workspace.getConfiguration('nso').get<string>('cli.style', 'C') === 'J' ? '-J' : '-C';
+    const user = adminUser(c);
+    // The script is fixed; the user and the style arrive as arguments.
+    this.dockerTerminal(`NSO CLI: ${c.name}`, 'terminal', [
+      'exec',
+      '-it',
+      c.id,
+      'bash',
+      '-lc',
+      'exec ncs_cli -u "$1" "$2"',
+      'ncs_cli',
+      user,
+      style,
+    ]);
+  }
+
+  async openShell(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(
+      target,
+      'Open a shell in which container?',
+      (x) => x.state === 'running',
+    );
+    if (!c || !this.requireRunning(c)) return;
+    this.dockerTerminal(`Shell: ${c.name}`, 'terminal-bash', [
+      'exec',
+      '-it',
+      c.id,
+      'sh',
+      '-c',
+      'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi',
+    ]);
+  }
+
+  async followLogs(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Follow the logs of which container?');
+    if (!c) return;
+    openLogTerminal(this.ctx, this.status, c);
+  }
+
+  /** Open NSO Log…: a file from /log, picked, or named by a fix (`ncs-python-vm-l3vpn.log`). */
+  async openNsoLog(target: ContainerTarget, file?: string): Promise<void> {
+    const c = await this.pick(target, 'Open an NSO log of which container?', isRunningProd);
+    if (!c) return;
+    const client = this.client();
+    if (!client) return;
+    let chosen = file;
+    if (!chosen) {
+      let files: NsoLogFile[];
+      try {
+        files = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: `Listing /log of ${c.name}` },
+          () => listNsoLogs(client, c.id, { running: c.state === 'running' }),
+        );
+      } catch (error) {
+        this.ctx.log.warn(`Listing /log of ${c.name}: ${messageOf(error)}`);
+        // Offer the documented names: reading one still says clearly if it is missing.
+        files = documentedNsoLogs.map((name) => ({
+          name,
+          path: `/log/${name}`,
+          about: describeNsoLog(name),
+        }));
+      }
+      if (files.length === 0) {
+        void vscode.window.showInformationMessage(`/log of ${c.name} holds no files yet.`);
+        return;
+      }
+      const pick = await vscode.window.showQuickPick(
+        files.map((f) => ({
+          label: f.name,
+          description: f.sizeBytes !== undefined ? formatBytes(f.sizeBytes) : '',
+          detail: f.about,
+        })),
+        {
+          title: `NSO logs of ${c.name}`,
+          placeHolder: 'Open which log? (read-only; follows new lines)',
+        },
+      );
+      chosen = pick?.label;
+    }
+    if (!chosen) return;
+    await this.logs.open(c, chosen);
+  }
+
+  async inspect(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Inspect which container?');
+    if (!c) return;
+    const uri = vscode.Uri.from({ scheme: inspectScheme, path: `/${c.name}.json`, query: c.id });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'json');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  async copyId(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Copy the id of which container?');
+    if (c) await vscode.env.clipboard.writeText(c.id);
+  }
+
+  async copyName(target: ContainerTarget): Promise<void> {
+    const c = await this.pick(target, 'Copy the name of which container?');
+    if (c) await vscode.env.clipboard.writeText(c.name);
+  }
+
+  // ---------------------------------------------------------------------------
+
+  /** The container meant: the tree item, the named one, or one the user picks. */
+  private async pick(
+    target: ContainerTarget,
+    title: string,
+    preferred?: (c: WatchedContainer) => boolean,
+  ): Promise<WatchedContainer | undefined> {
+    if (typeof target === 'object' && target?.kind === 'container') {
+      return this.status.container(target.container.id) ?? target.container;
+    }
+    if (typeof target === 'string' && target !== '') {
+      const found = this.status.container(target);
+      if (!found) void vscode.window.showWarningMessage(`Container ${target} no longer exists.`);
+      return found;
+    }
+    this.status.start();
+    const all = this.status.groups().flatMap((g) => g.containers);
+    if (all.length === 0) {
+      const reason =
+        this.status.health.state === 'engineDown'
+          ? (this.status.health.problems[0]?.detail ?? 'Docker is not reachable.')
+          : 'There is no NSO container.';
+      void vscode.window.showInformationMessage(reason);
+      return undefined;
+    }
+    const sorted = preferred
+      ? [...all].sort((a, b) => Number(preferred(b)) - Number(preferred(a)))
+      : all;
+    const picked = await vscode.window.showQuickPick(
+      sorted.map((c) => ({
+        label: c.name,
+        description: describeState(c),
+        detail: c.image,
+        container: c,
+      })),
+      { title, placeHolder: 'NSO containers' },
+    );
+    return picked?.container;
+  }
+
+  private client(): DockerClient | undefined {
+    const client = this.status.docker;
+    if (!client) {
+      void vscode.window
+        .showErrorMessage(
+          this.status.health.problems[0]?.detail ?? 'Docker is not reachable.',
+          'Show Log',
+        )
+        .then((a) => a && this.ctx.log.show());
+    }
+    return client;
+  }
+
+  private requireRunning(c: WatchedContainer): boolean {
+    if (c.state === 'running') return true;
+    void vscode.window
+      .showWarningMessage(`${c.name} is not running (${describeState(c)}).`, 'Start It')
+      .then((a) => (a ? this.start(c.id) : undefined));
+    return false;
+  }
+
+  /** Runs a Docker action with progress in the Containers view; failures say what to do. */
+  private async run(title: string, action: (client: DockerClient) => Promise<void>): Promise<void> {
+    const client = this.client();
+    if (!client) return;
+    try {
+      await vscode.window.withProgress({ location: { viewId: 'nso.containers' }, title }, () =>
+        action(client),
+      );
+      this.ctx.log.info(`${title}: done`);
+    } catch (error) {
+      const message = messageOf(error);
+      this.ctx.log.error(`${title}: ${message}`);
+      const choice = await vscode.window.showErrorMessage(
+        `${title} failed: ${message}`,
+        'Show Log',
+      );
+      if (choice) this.ctx.log.show();
+    }
+  }
+
+  /** A terminal running the docker CLI with `args`, aimed at the engine our client uses. */
+  private dockerTerminal(name: string, icon: string, args: string[]): void {
+    const dockerPath = findOnPath(process.platform === 'win32' ? 'docker.exe' : 'docker');
+    if (!dockerPath) {
+      void vscode.window.showErrorMessage(
+        'The docker command is not installed on this machine: the NSO CLI and shell terminals run `docker exec`. Install the Docker CLI, or use the Containers view for logs.',
+      );
+      return;
+    }
+    const endpoint = this.status.docker?.endpoint;
+    const env: Record<string, string | null> = {};
+    if (endpoint?.origin.kind === 'setting') {
+      env.DOCKER_HOST = endpoint.host;
+      env.DOCKER_CONTEXT = null;
+    }
+    const terminal = vscode.window.createTerminal({
+      name,
+      shellPath: dockerPath,
+      shellArgs: args,
+      env,
+      iconPath: new vscode.ThemeIcon(icon),
+    });
+    terminal.show();
+    this.ctx.log.info(`${name}: docker ${args.join(' ')}`);
+  }
+}
+
+function isRunningProd(c: WatchedContainer): boolean {
+  return c.state === 'running' && containerRole(c) === 'prod';
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // Not here; try the next folder.
+    }
+  }
+  return undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
