@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import type { DockerClient, Labels } from '../docker/client';
+import { delay } from '../cancel';
 import { isDockerError } from '../docker/errors';
 import { parseBuildOutput, type BuildDiagnostic } from '../nso/buildDiagnostics';
 import {
@@ -23,7 +24,7 @@ import {
   type DiscoveryProblem,
   type WorkspacePackage,
 } from '../packages/discovery';
-import { hashPackageInputs } from '../packages/inputHash';
+import { packageInputHash, packagesWithoutMetaData } from './buildInputs';
 import type { BuildRequest } from './buildQueue';
 import { criticalPaths, schedulePackages } from './schedule';
 import {
@@ -178,7 +179,8 @@ export async function runBuild(
     report.durationMs = performance.now() - started;
     if (report.status === 'succeeded') {
       const bad = report.packages.some((p) => p.status === 'failed' || p.status === 'skipped');
-      if (report.failure || bad) report.status = 'failed';
+      // A malformed package-meta-data.xml left its package out: that is a failed build too.
+      if (report.failure || bad || report.problems.length > 0) report.status = 'failed';
     }
     if (signal?.aborted && report.status !== 'failed') report.status = 'cancelled';
     return report;
@@ -199,7 +201,16 @@ export async function runBuild(
     observer.warn?.(`${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped.`);
 
   // 2. The order, and what the request covers: the packages asked for and what they require.
-  const all = discovery.packages;
+  const listed = new Set([
+    ...discovery.packages.map((p) => p.dirName),
+    ...discovery.problems.map((p) => path.basename(path.dirname(p.file))),
+  ]);
+  const all = [
+    ...discovery.packages,
+    ...(await packagesWithoutMetaData(discovery.packagesDir, listed)).filter(
+      (extra) => !discovery.packages.some((p) => p.name === extra.name),
+    ),
+  ];
   const byName = new Map(all.map((p) => [p.name, p]));
   const order = buildOrder(
     all.map((p) => ({ name: p.name, requires: p.metaData.requiredPackages.map((r) => r.name) })),
@@ -276,7 +287,7 @@ export async function runBuild(
   const hashes = new Map<string, string>();
   await forEachLimited(planned, hashConcurrency, async (p) => {
     try {
-      hashes.set(p.pkg.name, (await hashPackageInputs(p.pkg.dir)).hash);
+      hashes.set(p.pkg.name, await packageInputHash(p.pkg.dir));
     } catch (err) {
       p.result = failedResult(p.pkg, unreadableMessage(p.pkg.dir, err));
     }
@@ -411,7 +422,7 @@ export async function runBuild(
   }
   await saveQueue.chain;
 
-  report.packages = planned.map((p) => p.result!);
+  report.packages = dropEchoes(planned.map((p) => p.result!));
   if (stop.kind) {
     report.failure = { kind: stop.kind, message: stop.message! };
     report.status = 'failed';
@@ -484,15 +495,12 @@ async function buildOne(
   splitters.stdout.end();
   splitters.stderr.end();
   const durationMs = performance.now() - started;
+  const packagesDir = path.dirname(p.pkg.dir);
   const diagnostics = parseBuildOutput(
     lines.join('\n'),
     { hostPackageDir: p.pkg.dir, containerPackageDir: containerDir },
     exitCode,
-  ).map((d): PackageDiagnostic =>
-    d.file !== undefined
-      ? { ...d, file: d.file }
-      : { ...d, file: p.pkg.metaDataPath, line: 0, column: 0 },
-  );
+  ).map((d) => placeDiagnostic(d, p.pkg, packagesDir));
   if (exitCode !== 0) {
     const full = lines.find((l) => diskFull.test(l));
     return {
@@ -518,12 +526,21 @@ async function whyFailed(
   signal: AbortSignal | undefined,
 ): Promise<{ kind: 'diskFull' | 'containerStopped' | 'docker'; message: string } | undefined> {
   let state: { running: boolean; oomKilled: boolean; exitCode: number } | undefined;
-  try {
-    state = (await docker.inspectContainer(container, { signal })).state;
-  } catch (err) {
-    if (!isDockerError(err, 'notFound')) {
-      return { kind: 'docker', message: isDockerError(err) ? err.message : String(err) };
+  // A killed container can still read "running" for a moment after its exec
+  // streams closed; a make killed by a signal (exit code 128+, or none) gets
+  // a few more looks.
+  const signalled = result.exitCode === undefined || result.exitCode < 0 || result.exitCode >= 128;
+  for (let look = 0; ; look++) {
+    try {
+      state = (await docker.inspectContainer(container, { signal })).state;
+    } catch (err) {
+      if (!isDockerError(err, 'notFound')) {
+        return { kind: 'docker', message: isDockerError(err) ? err.message : String(err) };
+      }
+      state = undefined;
     }
+    if (!state?.running || !signalled || look >= 10) break;
+    await delay(100, signal).catch(() => undefined);
   }
   if (!state?.running) {
     const how = !state
@@ -592,6 +609,52 @@ function recordFor(
     };
   }
   return undefined;
+}
+
+/**
+ * Where a diagnostic goes. A message about a file of another package of the
+ * workspace (a module it imports through --yangpath) goes on that file; one
+ * about a file outside the workspace (a NED's sources in the image) goes on
+ * the package's package-meta-data.xml with its full text.
+ */
+function placeDiagnostic(
+  d: BuildDiagnostic,
+  pkg: WorkspacePackage,
+  packagesDir: string,
+): PackageDiagnostic {
+  if (d.file !== undefined) return { ...d, file: d.file };
+  const reported = d.reportedFile ?? '';
+  const inContainer = path.posix.isAbsolute(reported)
+    ? path.posix.normalize(reported)
+    : path.posix.join(containerPackagesDir, pkg.dirName, 'src', reported);
+  const root = `${containerPackagesDir}/`;
+  if (reported && inContainer.startsWith(root)) {
+    const own = `${d.reportedFile}:${d.line}${d.column ? `:${d.column}` : ''}: `;
+    return {
+      ...d,
+      file: path.join(packagesDir, ...inContainer.slice(root.length).split('/')),
+      message: d.message.startsWith(own) ? d.message.slice(own.length) : d.message,
+    };
+  }
+  return { ...d, file: pkg.metaDataPath, line: 0, column: 0 };
+}
+
+/**
+ * A package that imports a broken module of another package repeats that
+ * package's error; when the other package reports it itself, one is enough.
+ */
+function dropEchoes(results: PackageBuildResult[]): PackageBuildResult[] {
+  const key = (d: PackageDiagnostic): string =>
+    `${d.file}|${d.line}|${d.column}|${d.severity}|${d.message}`;
+  const inside = (r: PackageBuildResult, file: string): boolean =>
+    file === r.dir || file.startsWith(`${r.dir}${path.sep}`);
+  const own = new Set(
+    results.flatMap((r) => r.diagnostics.filter((d) => inside(r, d.file)).map(key)),
+  );
+  return results.map((r) => ({
+    ...r,
+    diagnostics: r.diagnostics.filter((d) => inside(r, d.file) || !own.has(key(d))),
+  }));
 }
 
 function settledOutcome(status: PackageBuildStatus): 'ok' | 'failed' | 'skipped' {
