@@ -341,7 +341,9 @@ export async function takeBackup(
   }
 
   // Why did it fail: the container went away, the disk filled up, or ncs-backup said why.
-  const died = await stoppedContainer(docker, container);
+  // A killed container ends the exec a moment before Docker marks it stopped.
+  const saidWhy = outcome?.ok === false && /ERROR\s*\*\*/.test(output);
+  const died = await stoppedContainer(docker, container, saidWhy ? 0 : settleMs);
   if (died !== undefined) {
     throw new BackupError(
       'containerDied',
@@ -370,11 +372,23 @@ export async function takeBackup(
   throw new BackupError('ncsBackup', `ncs-backup failed: ${said}`, output);
 }
 
-/** How a container that is no longer running ended, or undefined while it runs. */
+/** How long a container whose command vanished is given to be reported stopped. */
+const settleMs = 3000;
+
+/**
+ * How a container that is no longer running ended, or undefined while it
+ * runs (after waiting up to `waitMs` for it to stop).
+ */
 export async function stoppedContainer(
   docker: DockerClient,
   container: string,
+  waitMs = 0,
 ): Promise<string | undefined> {
+  if (waitMs > 0) {
+    await docker
+      .waitContainer(container, { condition: 'not-running', timeoutMs: waitMs })
+      .catch(() => undefined);
+  }
   let details: ContainerDetails;
   try {
     details = await docker.inspectContainer(container);
@@ -423,14 +437,16 @@ export interface BackupAccess {
 }
 
 /**
- * The production container's mount at /nso. Backups and the run directory
- * live there; a container without one keeps them in its own layer, which no
- * other container can reach.
+ * The production container's volume or bind mount at /nso. Backups and the
+ * run directory live there; a container without one keeps them in its own
+ * layer (or a tmpfs), which no other container can reach.
  */
 export function nsoMountOf(
   details: ContainerDetails,
 ): ContainerDetails['mounts'][number] | undefined {
-  return details.mounts.find((m) => m.destination === nsoRoot);
+  return details.mounts.find(
+    (m) => m.destination === nsoRoot && (m.type === 'volume' || m.type === 'bind'),
+  );
 }
 
 /**
