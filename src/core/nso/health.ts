@@ -305,6 +305,8 @@ export interface NsoHealth {
   /** One line, e.g. "NSO 6.4.1 healthy, 4 packages up". */
   readonly summary: string;
   readonly endpoint: string;
+  /** NSO's version: as NSO said it, else as the image tag names it. */
+  readonly version?: string;
   readonly container?: ContainerHealthFacts;
   /** The container that vanished behind our back, while none replaced it. */
   readonly removed?: { readonly name: string; readonly at: number };
@@ -529,6 +531,7 @@ export function assessHealth(input: HealthInput): NsoHealth {
     summary,
     problems,
     container: facts,
+    ...(version ? { version } : {}),
     ...(uptimeMs !== undefined ? { uptimeMs } : {}),
     ...(startPeriod ? { startPeriod } : {}),
     ...(probe
@@ -667,7 +670,7 @@ export function statusBarText(health: NsoHealth, now: number): string {
 
 /** The status in words, without icons (the CLI prints this). */
 export function statusWords(health: NsoHealth, now: number): string {
-  const version = health.nso?.version;
+  const version = health.version;
   const nso = version ? `NSO ${version}` : 'NSO';
   switch (health.state) {
     case 'connecting':
