@@ -1,21 +1,10 @@
 import * as path from 'node:path';
 
 import { JsonFileBuildStateStore } from '../core/build/buildState';
-import {
-  runBuild,
-  summarize,
-  type BuildReport,
-  type PackageDiagnostic,
-} from '../core/build/runBuild';
+import { formatDiagnostic, runBuild, summarize, type BuildReport } from '../core/build/runBuild';
 import { createDockerClient, nodeEndpointSources } from '../core/docker';
 import { signedBinInstructions } from '../core/nso/buildContainer';
 import { parseArgs, type Subcommand } from './main';
-
-/** `file:line:col: severity: message`, the format compilers and problem matchers share. */
-export function formatDiagnostic(d: PackageDiagnostic): string {
-  const oneLine = d.message.replace(/\s*\n\s*/g, ' ');
-  return `${d.file}:${Math.max(1, d.line)}:${Math.max(1, d.column)}: ${d.severity}: ${oneLine}`;
-}
 
 /**
  * `nso-workbench build`: builds the workspace's packages in its build

@@ -10,13 +10,13 @@ import {
   type BuildStateRecords,
 } from '../../src/core/build/buildState';
 import {
+  formatDiagnostic,
   LineSplitter,
   makeArgv,
   summarize,
   type BuildReport,
   type PackageBuildResult,
 } from '../../src/core/build/runBuild';
-import { formatDiagnostic } from '../../src/cli/buildCommand';
 import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
 

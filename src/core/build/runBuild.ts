@@ -766,3 +766,9 @@ export function summarize(report: BuildReport): string {
     ? `${report.failure.message}${n > 0 ? ` (${head})` : ''}`
     : `${head} in ${seconds} s.`;
 }
+
+/** `file:line:col: severity: message`, the format compilers and problem matchers share. */
+export function formatDiagnostic(d: PackageDiagnostic): string {
+  const oneLine = d.message.replace(/\s*\n\s*/g, ' ');
+  return `${d.file}:${Math.max(1, d.line)}:${Math.max(1, d.column)}: ${d.severity}: ${oneLine}`;
+}

@@ -6,6 +6,7 @@ import {
   type DiscoveryResult,
   type WorkspacePackage,
 } from '../../core/packages/discovery';
+import type { LastBuildResult } from '../../core/build/buildState';
 import type { OperStatus } from '../../core/nso/reloadOutput';
 import type { WorkbenchContext } from '../context';
 
@@ -25,6 +26,17 @@ export interface PackageNode {
 
 const refreshDebounceMs = 200;
 
+/** A package's last build and whether it builds now, as the build feature reports them. */
+export interface PackageBuildState {
+  running: boolean;
+  lastResult?: LastBuildResult;
+  /** Milliseconds since the epoch. */
+  lastBuiltAt?: number;
+  lastDurationMs?: number;
+  errors?: number;
+  warnings?: number;
+}
+
 /**
  * The Packages view: every package of every workspace folder. Malformed
  * package-meta-data.xml files become Problems entries on the file itself, so
@@ -39,6 +51,8 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   private loading: Promise<void> | undefined;
   /** Per workspace folder path: each package's oper-status in the running NSO. */
   private readonly runtime = new Map<string, Map<string, OperStatus | undefined>>();
+  /** Per workspace folder path: each package's last build. */
+  private readonly builds = new Map<string, Map<string, PackageBuildState>>();
 
   static setup(ctx: WorkbenchContext): PackagesView {
     const view = new PackagesView(ctx);
@@ -80,6 +94,12 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   /** Each package's state in the running NSO, as the last reload confirmed it. */
   setRuntimeStates(workspaceFolder: string, states: Map<string, OperStatus | undefined>): void {
     this.runtime.set(workspaceFolder, states);
+    this.changed.fire(undefined);
+  }
+
+  /** Each package's last build result and time, and which ones build now. */
+  setBuildStates(workspaceFolder: string, states: Map<string, PackageBuildState>): void {
+    this.builds.set(workspaceFolder, states);
     this.changed.fire(undefined);
   }
 
@@ -162,14 +182,18 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(pkg.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.uri.toString()}#${pkg.dirName}`;
     const inNso = this.runtime.get(node.folder.uri.fsPath)?.get(pkg.name);
+    const build = this.builds.get(node.folder.uri.fsPath)?.get(pkg.name);
     item.description = [
       pkg.metaData.version,
       describeKinds(pkg.kinds),
+      build && buildText(build),
       inNso && `NSO: ${inNso.status}`,
     ]
       .filter(Boolean)
       .join(' · ');
-    item.iconPath = new vscode.ThemeIcon(pkg.kinds.ned ? 'plug' : 'package');
+    item.iconPath = build?.running
+      ? new vscode.ThemeIcon('sync~spin')
+      : new vscode.ThemeIcon(pkg.kinds.ned ? 'plug' : 'package');
     item.resourceUri = vscode.Uri.file(pkg.dir);
     item.contextValue = `nso.package${pkg.kinds.python ? '.python' : ''}`;
     const md = new vscode.MarkdownString(undefined, true);
@@ -182,6 +206,14 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     if (pkg.metaData.requiredPackages.length > 0) {
       md.appendMarkdown(
         `Requires: ${pkg.metaData.requiredPackages.map((r) => r.name + (r.minVersion ? ` ≥ ${r.minVersion}` : '')).join(', ')}\n\n`,
+      );
+    }
+    if (build?.lastResult && build.lastBuiltAt !== undefined) {
+      const when = new Date(build.lastBuiltAt).toLocaleString();
+      const seconds = ((build.lastDurationMs ?? 0) / 1000).toFixed(1);
+      const counts = `${build.errors ?? 0} errors, ${build.warnings ?? 0} warnings`;
+      md.appendMarkdown(
+        `Last build: **${build.lastResult}** ${when} (${seconds} s, ${counts})\n\n`,
       );
     }
     if (inNso) {
@@ -197,4 +229,14 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     };
     return item;
   }
+}
+
+/** The short build column: "building…", or the last result and when. */
+function buildText(b: PackageBuildState): string | undefined {
+  if (b.running) return 'building…';
+  if (!b.lastResult || b.lastBuiltAt === undefined) return undefined;
+  const mark = { succeeded: '✓ built', failed: '✗ failed', cancelled: 'cancelled' }[b.lastResult];
+  const at = new Date(b.lastBuiltAt);
+  const sameDay = at.toDateString() === new Date().toDateString();
+  return `${mark} ${sameDay ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : at.toLocaleDateString()}`;
 }
