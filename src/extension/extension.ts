@@ -8,7 +8,6 @@ import { PackagesView } from './views/packagesView';
 import { ProdService } from './prod/prodService';
 import { ReloadService } from './reload/reloadService';
 import { setupNcsConfClient } from './ncsConfClient';
-import { setupBackups } from './backups/setup';
 import { setupNsoStatus } from './health/setup';
 
 let current: WorkbenchContext | undefined;
@@ -22,8 +21,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
   const build = BuildFeature.setup(ctx, packages);
-  const backups = setupBackups(ctx, prod);
-  registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });
+  registerCommands(ctx, { packages }, { prod, reload, nso, build });
   setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
 import type { BuildFeature } from '../build/buildFeature';
-import type { BackupActions } from '../backups/backupActions';
-import type { BackupNode, FolderNode } from '../backups/backupsView';
 import type { WorkbenchContext } from '../context';
 import type { ContainerTarget } from '../containers/containerActions';
 import type { NsoStatusFeature } from '../health/setup';
@@ -19,7 +17,6 @@ export interface Services {
   reload: ReloadService;
   nso: NsoStatusFeature;
   build: BuildFeature;
-  backups: BackupActions;
 }
 
 /** Every command of the extension, one line each; handlers live with their feature. */
@@ -68,13 +65,4 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.docker.retry', () => services.nso.status.retryNow());
   register('nso.nsoLog.follow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
   register('nso.nsoLog.unfollow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
-  register('nso.backups.refresh', () => services.backups.refresh());
-  register('nso.backups.take', (t?: FolderNode) => services.backups.take(t));
-  register('nso.backups.import', (t?: FolderNode) => services.backups.import(t));
-  register('nso.backups.restore', (n?: BackupNode) => services.backups.restore(n));
-  register('nso.backups.download', (n?: BackupNode) => services.backups.download(n));
-  register('nso.backups.delete', (n?: BackupNode) => services.backups.delete(n));
-  register('nso.backups.resume', (file?: string) => services.backups.resume(file));
-  register('nso.backups.startContainer', (file?: string) => services.backups.startContainer(file));
-  register('nso.backups.openJournal', (file?: string) => services.backups.openJournal(file));
 }
