@@ -3,11 +3,11 @@
 import * as vscode from 'vscode';
 import { WorkbenchContext } from './context';
 import { registerCommands } from './commands/registerCommands';
-import { BuildFeature } from './build/buildFeature';
 import { PackagesView } from './views/packagesView';
 import { ProdService } from './prod/prodService';
 import { ReloadService } from './reload/reloadService';
 import { setupNcsConfClient } from './ncsConfClient';
+import { setupBackups } from './backups/setup';
 import { setupNsoStatus } from './health/setup';
 
 let current: WorkbenchContext | undefined;
@@ -20,8 +20,8 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const prod = ProdService.setup(ctx);
   const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
-  const build = BuildFeature.setup(ctx, packages);
-  registerCommands(ctx, { packages }, { prod, reload, nso, build });
+  const backups = setupBackups(ctx, prod);
+  registerCommands(ctx, { packages }, { prod, reload, nso, backups });
   setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

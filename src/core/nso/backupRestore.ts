@@ -328,6 +328,25 @@ export async function loadJournal(file: string): Promise<RestoreJournal> {
   return { ...journal, file };
 }
 
+/** The journals in `stateDir`, newest first; unreadable files are skipped. */
+export async function listJournals(stateDir: string): Promise<RestoreJournal[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(stateDir);
+  } catch {
+    return [];
+  }
+  const journals: RestoreJournal[] = [];
+  for (const name of names.filter((n) => n.startsWith('restore-') && n.endsWith('.json'))) {
+    try {
+      journals.push(await loadJournal(path.join(stateDir, name)));
+    } catch {
+      // A journal being written, or not ours: nothing to offer from it.
+    }
+  }
+  return journals.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+}
+
 function done(journal: RestoreJournal, step: RestoreStep): boolean {
   return journal.completed.some((s) => s.step === step);
 }

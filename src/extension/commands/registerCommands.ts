@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { BuildFeature } from '../build/buildFeature';
+import type { BackupActions } from '../backups/backupActions';
+import type { BackupNode, FolderNode } from '../backups/backupsView';
 import type { WorkbenchContext } from '../context';
 import type { ContainerTarget } from '../containers/containerActions';
 import type { NsoStatusFeature } from '../health/setup';
@@ -16,7 +17,7 @@ export interface Services {
   prod: ProdService;
   reload: ReloadService;
   nso: NsoStatusFeature;
-  build: BuildFeature;
+  backups: BackupActions;
 }
 
 /** Every command of the extension, one line each; handlers live with their feature. */
@@ -29,13 +30,6 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.packages.openMetaData', (node: PackageNode) =>
     vscode.window.showTextDocument(vscode.Uri.file(node.pkg.metaDataPath)),
   );
-  register('nso.build.all', (arg?: unknown) => services.build.buildAll(arg));
-  register('nso.build.package', (arg?: unknown) => services.build.buildPackage(arg));
-  register('nso.build.clean', (arg?: unknown) => services.build.cleanBuild(arg));
-  register('nso.build.cancel', () => services.build.cancel());
-  register('nso.build.removeContainer', (arg?: unknown) => services.build.removeContainer(arg));
-  register('nso.build.loadImage', () => services.build.loadImage());
-  register('nso.build.showOutput', () => services.build.showOutput());
   register('nso.prod.start', (uri?: vscode.Uri) => services.prod.start(uri));
   register('nso.prod.useExisting', (uri?: vscode.Uri) => services.prod.useExisting(uri));
   register('nso.prod.stop', (uri?: vscode.Uri) => services.prod.stop(uri));
@@ -65,4 +59,13 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.docker.retry', () => services.nso.status.retryNow());
   register('nso.nsoLog.follow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
   register('nso.nsoLog.unfollow', (uri?: vscode.Uri) => services.nso.logs.toggleFollow(uri));
+  register('nso.backups.refresh', () => services.backups.refresh());
+  register('nso.backups.take', (t?: FolderNode) => services.backups.take(t));
+  register('nso.backups.import', (t?: FolderNode) => services.backups.import(t));
+  register('nso.backups.restore', (n?: BackupNode) => services.backups.restore(n));
+  register('nso.backups.download', (n?: BackupNode) => services.backups.download(n));
+  register('nso.backups.delete', (n?: BackupNode) => services.backups.delete(n));
+  register('nso.backups.resume', (file?: string) => services.backups.resume(file));
+  register('nso.backups.startContainer', (file?: string) => services.backups.startContainer(file));
+  register('nso.backups.openJournal', (file?: string) => services.backups.openJournal(file));
 }

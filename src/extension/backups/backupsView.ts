@@ -1,0 +1,337 @@
+import * as vscode from 'vscode';
+
+import type { ContainerDetails } from '../../core/docker/client';
+import { isDockerError } from '../../core/docker/errors';
+import {
+  formatBytes,
+  isBackupError,
+  listBackups,
+  openBackupAccess,
+  type BackupEntry,
+} from '../../core/nso/backup';
+import type { WorkbenchContext } from '../context';
+
+/**
+ * Which container is a folder's production container. The extension's
+ * production-container feature answers (its own labelled container, or one
+ * the user attached, e.g. from Compose); this view only asks.
+ */
+export interface ProductionContainerSource {
+  target(
+    folder: vscode.WorkspaceFolder,
+    signal?: AbortSignal,
+  ): Promise<ContainerDetails | undefined>;
+  readonly onDidChange: vscode.Event<unknown>;
+}
+
+export interface FolderNode {
+  readonly kind: 'folder';
+  readonly folder: vscode.WorkspaceFolder;
+}
+
+export interface BackupNode {
+  readonly kind: 'backup';
+  readonly folder: vscode.WorkspaceFolder;
+  readonly container: { readonly id: string; readonly name: string };
+  readonly entry: BackupEntry;
+}
+
+interface InfoNode {
+  readonly kind: 'info';
+  readonly folder: vscode.WorkspaceFolder;
+  readonly label: string;
+  readonly detail?: string;
+  readonly icon: string;
+  readonly command?: vscode.Command;
+}
+
+type Node = FolderNode | BackupNode | InfoNode;
+
+/** What one folder's production container holds, as last read. */
+interface FolderState {
+  readonly container?: ContainerDetails;
+  readonly entries: readonly BackupEntry[];
+  /** Listed through a helper because NSO was stopped. */
+  readonly viaHelper: boolean;
+  readonly error?: string;
+}
+
+const refreshDebounceMs = 300;
+
+/**
+ * The Backups view: every file in /nso/run/backups of each folder's
+ * production container, newest first, with the NSO version and time the
+ * name carries. Nothing is read from Docker until the view is visible.
+ */
+export class BackupsView implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly states = new Map<string, Promise<FolderState>>();
+  private tree: vscode.TreeView<Node> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private watching: AbortController | undefined;
+  private watchedIds = new Set<string>();
+
+  static setup(ctx: WorkbenchContext, source: ProductionContainerSource): BackupsView {
+    const view = new BackupsView(ctx, source);
+    const tree = vscode.window.createTreeView('nso.backups', { treeDataProvider: view });
+    view.tree = tree;
+    ctx.subscriptions.push(
+      tree,
+      view.changed,
+      tree.onDidChangeVisibility((e) => {
+        if (e.visible) view.refresh();
+        else view.stopWatching();
+      }),
+      source.onDidChange(() => view.scheduleRefresh()),
+      ctx.onDidChangeDocker(() => view.refresh()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => view.refresh()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => view.refresh()),
+      { dispose: () => view.stopWatching() },
+      { dispose: () => clearTimeout(view.timer) },
+    );
+    return view;
+  }
+
+  private constructor(
+    private readonly ctx: WorkbenchContext,
+    private readonly source: ProductionContainerSource,
+  ) {}
+
+  /** Reads everything again (after an action, or when asked). */
+  refresh(): void {
+    this.states.clear();
+    this.changed.fire(undefined);
+  }
+
+  scheduleRefresh(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), refreshDebounceMs);
+  }
+
+  /** The folder's production container and its backups, read now if not yet. */
+  async state(folder: vscode.WorkspaceFolder): Promise<FolderState> {
+    const key = folder.uri.toString();
+    let state = this.states.get(key);
+    if (state === undefined) {
+      state = this.read(folder);
+      this.states.set(key, state);
+    }
+    return state;
+  }
+
+  private async read(folder: vscode.WorkspaceFolder): Promise<FolderState> {
+    let container: ContainerDetails | undefined;
+    try {
+      container = await this.source.target(folder);
+      if (container === undefined) return { entries: [], viaHelper: false };
+      const access = await openBackupAccess(this.ctx.docker, container.id);
+      try {
+        const entries = await listBackups(this.ctx.docker, access.container);
+        return { container, entries, viaHelper: access.viaHelper };
+      } finally {
+        await access.close();
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!isDockerError(error) && !isBackupError(error)) this.ctx.log.error(error as Error);
+      else this.ctx.log.warn(`Backups of ${folder.name}: ${message}`);
+      return { ...(container ? { container } : {}), entries: [], viaHelper: false, error: message };
+    }
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (node?.kind === 'backup' || node?.kind === 'info') return [];
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (!this.ctx.trusted) {
+      await setState('untrusted');
+      return [];
+    }
+    if (folders.length === 0) {
+      await setState('noFolder');
+      return [];
+    }
+    if (node === undefined && folders.length > 1) {
+      await setState('ready');
+      return folders.map((folder) => ({ kind: 'folder', folder }));
+    }
+    const folder = node?.folder ?? folders[0]!;
+    const state = await this.state(folder);
+    this.watch([state.container?.id]);
+    if (folders.length === 1) {
+      await setState(
+        state.container === undefined && state.error === undefined ? 'noContainer' : 'ready',
+      );
+      this.describe(state);
+    }
+    return this.children(folder, state);
+  }
+
+  private children(folder: vscode.WorkspaceFolder, state: FolderState): Node[] {
+    if (state.error !== undefined) {
+      return [
+        {
+          kind: 'info',
+          folder,
+          label: 'The backups could not be read',
+          detail: state.error,
+          icon: 'error',
+          command: { command: 'nso.log.show', title: 'Show Log' },
+        },
+      ];
+    }
+    if (state.container === undefined) {
+      return [
+        {
+          kind: 'info',
+          folder,
+          label: 'No production container',
+          detail: 'Start NSO, or use an existing container (e.g. from Compose).',
+          icon: 'info',
+          command: { command: 'nso.prod.useExisting', title: 'Use Existing Container…' },
+        },
+      ];
+    }
+    const container = { id: state.container.id, name: state.container.name };
+    if (state.entries.length === 0) {
+      return [
+        {
+          kind: 'info',
+          folder,
+          label: 'No backups yet',
+          detail: 'Take Backup runs ncs-backup in the production container.',
+          icon: 'info',
+          command: {
+            command: 'nso.backups.take',
+            title: 'Take Backup',
+            arguments: [{ kind: 'folder', folder }],
+          },
+        },
+      ];
+    }
+    return state.entries.map((entry) => ({ kind: 'backup', folder, container, entry }));
+  }
+
+  /** The line above the tree: which container, whether NSO runs. */
+  private describe(state: FolderState): void {
+    if (!this.tree) return;
+    const c = state.container;
+    this.tree.message = c
+      ? `${c.name} · ${c.state.running ? 'running' : `stopped${state.viaHelper ? ' (read through a helper container)' : ''}`}`
+      : undefined;
+    this.tree.description = c
+      ? `${state.entries.filter((e) => e.kind === 'backup').length} backups`
+      : '';
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'folder') {
+      const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = vscode.ThemeIcon.Folder;
+      item.contextValue = 'nso.backups.folder';
+      return item;
+    }
+    if (node.kind === 'info') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon(node.icon);
+      if (node.detail !== undefined) {
+        item.description = node.detail;
+        item.tooltip = node.detail;
+      }
+      if (node.command) item.command = node.command;
+      return item;
+    }
+    const { entry } = node;
+    const item = new vscode.TreeItem(
+      entry.kind === 'backup' && entry.time ? entry.time.replace('T', ' ') : entry.name,
+      vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = `${node.container.id}:${entry.name}`;
+    item.description = [
+      entry.kind === 'backup' ? `NSO ${entry.version}` : undefined,
+      entry.kind === 'partial' ? 'unfinished' : undefined,
+      formatBytes(entry.sizeBytes),
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.iconPath = new vscode.ThemeIcon(
+      entry.kind === 'backup' ? 'archive' : entry.kind === 'partial' ? 'warning' : 'file',
+    );
+    item.contextValue = `nso.backup.${entry.kind}`;
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**${escapeMarkdown(entry.name)}**\n\n`);
+    if (entry.kind === 'backup') {
+      md.appendMarkdown(
+        `NSO ${escapeMarkdown(entry.version ?? '')}, taken ${entry.time?.replace('T', ' ')}${entry.local ? ' (local install)' : ''}\n\n`,
+      );
+    } else if (entry.kind === 'partial') {
+      md.appendMarkdown(
+        'An unfinished file (a backup or import that did not complete); not a backup.\n\n',
+      );
+    } else {
+      md.appendMarkdown('Not named the way ncs-backup names backups.\n\n');
+    }
+    md.appendMarkdown(
+      `${formatBytes(entry.sizeBytes)} (${entry.sizeBytes} bytes), changed ${entry.modifiedAt.toLocaleString()}\n\n`,
+    );
+    md.appendMarkdown(
+      `\`${escapeMarkdown(entry.path)}\` in ${escapeMarkdown(node.container.name)}`,
+    );
+    item.tooltip = md;
+    item.accessibilityInformation = {
+      label: `${entry.name}, ${formatBytes(entry.sizeBytes)}`,
+    };
+    return item;
+  }
+
+  /**
+   * Follows the engine's container events while the view is visible, so a
+   * container stopping, starting or going away shows without a click.
+   */
+  private watch(ids: readonly (string | undefined)[]): void {
+    const wanted = new Set(ids.filter((id): id is string => id !== undefined));
+    if (!this.tree?.visible || wanted.size === 0) return;
+    if (this.watching && [...wanted].every((id) => this.watchedIds.has(id))) return;
+    this.stopWatching();
+    const controller = new AbortController();
+    this.watching = controller;
+    this.watchedIds = wanted;
+    void (async () => {
+      try {
+        for await (const event of this.ctx.docker.events({
+          signal: controller.signal,
+          filter: { type: ['container'], container: [...wanted] },
+        })) {
+          if (['start', 'die', 'destroy', 'rename'].includes(event.action)) this.scheduleRefresh();
+        }
+      } catch (error) {
+        // The view still refreshes on demand; say so once in the log.
+        this.ctx.log.warn(`Backups view stopped following Docker events: ${String(error)}`);
+      } finally {
+        if (this.watching === controller) this.watching = undefined;
+      }
+    })();
+  }
+
+  private stopWatching(): void {
+    this.watching?.abort();
+    this.watching = undefined;
+    this.watchedIds = new Set();
+  }
+
+  /** The backups of a folder, for a quick pick when a command comes from the palette. */
+  async nodes(folder: vscode.WorkspaceFolder): Promise<BackupNode[]> {
+    const state = await this.state(folder);
+    return this.children(folder, state).filter((n): n is BackupNode => n.kind === 'backup');
+  }
+}
+
+type ViewState = 'untrusted' | 'noFolder' | 'noContainer' | 'ready';
+
+async function setState(state: ViewState): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'nso.backups.state', state);
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
