@@ -325,7 +325,7 @@ async function main(): Promise<void> {
       compactFileWarmMedianMs: round(median(fileLoads), 1),
       cacheFileBytes: fs.statSync(first.path).size,
       targetFromCacheMs: targets.schemaLoadFromCacheMs,
-      note: 'fromCache = hash the YANG inputs, read and parse the cached JSON, index it; compactFile = the server given the cached JSON path',
+      note: 'fromCache = SchemaCache.load: list and stat the YANG files, look the entry up in the manifest, read and parse the JSON, index it; compactFile = the server given the cached JSON path. ColdProcess = first load in a fresh node process (wall and CPU time); Warm = repeated in one process',
     },
     server: {
       rssMbAfterLoadAndValidate: round(memory.rssMb, 1),
