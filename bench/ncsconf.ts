@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     viaFile: number;
     viaFileCpu: number;
   }[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 9; i++) {
     const r = spawnSync(
       process.execPath,
       ['--import', 'tsx', __filename, '--child-load', cacheDir],
