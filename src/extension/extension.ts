@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { WorkbenchContext } from './context';
 import { registerCommands } from './commands/registerCommands';
+import { BuildFeature } from './build/buildFeature';
 import { PackagesView } from './views/packagesView';
 import { ProdService } from './prod/prodService';
 import { ReloadService } from './reload/reloadService';
@@ -20,8 +21,9 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const prod = ProdService.setup(ctx);
   const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
+  const build = BuildFeature.setup(ctx, packages);
   const backups = setupBackups(ctx, prod);
-  registerCommands(ctx, { packages }, { prod, reload, nso, backups });
+  registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });
   setupNcsConfClient(ctx);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { BuildFeature } from '../build/buildFeature';
 import type { BackupActions } from '../backups/backupActions';
 import type { BackupNode, FolderNode } from '../backups/backupsView';
 import type { WorkbenchContext } from '../context';
@@ -17,6 +18,7 @@ export interface Services {
   prod: ProdService;
   reload: ReloadService;
   nso: NsoStatusFeature;
+  build: BuildFeature;
   backups: BackupActions;
 }
 
@@ -30,6 +32,13 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.packages.openMetaData', (node: PackageNode) =>
     vscode.window.showTextDocument(vscode.Uri.file(node.pkg.metaDataPath)),
   );
+  register('nso.build.all', (arg?: unknown) => services.build.buildAll(arg));
+  register('nso.build.package', (arg?: unknown) => services.build.buildPackage(arg));
+  register('nso.build.clean', (arg?: unknown) => services.build.cleanBuild(arg));
+  register('nso.build.cancel', () => services.build.cancel());
+  register('nso.build.removeContainer', (arg?: unknown) => services.build.removeContainer(arg));
+  register('nso.build.loadImage', () => services.build.loadImage());
+  register('nso.build.showOutput', () => services.build.showOutput());
   register('nso.prod.start', (uri?: vscode.Uri) => services.prod.start(uri));
   register('nso.prod.useExisting', (uri?: vscode.Uri) => services.prod.useExisting(uri));
   register('nso.prod.stop', (uri?: vscode.Uri) => services.prod.stop(uri));
