@@ -10,9 +10,17 @@ import * as path from 'node:path';
 import { killProcessGroup, recordProcessGroup } from './processGroups';
 import { repoRoot } from './paths';
 
+type Modifier = 'Alt' | 'Control' | 'ControlOrMeta' | 'Meta' | 'Shift';
+
 export interface Locator {
-  click(options?: { timeout?: number }): Promise<void>;
+  click(options?: {
+    button?: 'left' | 'right' | 'middle';
+    modifiers?: Modifier[];
+    clickCount?: number;
+    timeout?: number;
+  }): Promise<void>;
   dblclick(options?: { timeout?: number }): Promise<void>;
+  hover(options?: { timeout?: number }): Promise<void>;
   fill(value: string, options?: { timeout?: number }): Promise<void>;
   press(key: string, options?: { timeout?: number }): Promise<void>;
   waitFor(options?: {
@@ -21,14 +29,21 @@ export interface Locator {
   }): Promise<void>;
   innerText(options?: { timeout?: number }): Promise<string>;
   allInnerTexts(): Promise<string[]>;
+  textContent(options?: { timeout?: number }): Promise<string | null>;
   inputValue(options?: { timeout?: number }): Promise<string>;
   getAttribute(name: string, options?: { timeout?: number }): Promise<string | null>;
   isVisible(): Promise<boolean>;
   count(): Promise<number>;
   first(): Locator;
+  last(): Locator;
   nth(index: number): Locator;
   locator(selector: string): Locator;
-  filter(options: { hasText?: string | RegExp }): Locator;
+  filter(options: {
+    hasText?: string | RegExp;
+    hasNotText?: string | RegExp;
+    has?: Locator;
+    hasNot?: Locator;
+  }): Locator;
   screenshot(options: { path: string }): Promise<Buffer>;
 }
 
@@ -50,6 +65,10 @@ export interface Page {
   keyboard: {
     press(key: string): Promise<void>;
     type(text: string, options?: { delay?: number }): Promise<void>;
+  };
+  mouse: {
+    move(x: number, y: number): Promise<void>;
+    wheel(deltaX: number, deltaY: number): Promise<void>;
   };
   screenshot(options: { path: string; fullPage?: boolean }): Promise<Buffer>;
   close(): Promise<void>;
