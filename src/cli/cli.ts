@@ -7,6 +7,7 @@ import { startCommand } from './startCommand';
 import { stopCommand } from './stopCommand';
 import { buildCommand } from './buildCommand';
 import { backupCommand } from './backupCommand';
+import { statusCommand } from './statusCommand';
 
 addSubcommand(packagesCommand);
 addSubcommand(buildCommand);
@@ -15,6 +16,7 @@ addSubcommand(startCommand);
 addSubcommand(stopCommand);
 addSubcommand(reloadCommand);
 addSubcommand(backupCommand);
+addSubcommand(statusCommand);
 
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {

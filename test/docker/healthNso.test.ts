@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { statusCommand } from '../../src/cli/statusCommand';
 import { createDockerClient, type DockerClient } from '../../src/core/docker';
 import type { NsoHealth } from '../../src/core/nso/health';
 import { ContainerWatcher, type WatchStatus } from '../../src/core/watch/containerWatcher';
@@ -46,6 +47,27 @@ function writePackages(root: string): void {
   };
   pkg('greeter', 'class Main:\n    """Starts and stops with NSO."""\n\n    pass\n');
   pkg('broken', 'class Main(:\n    pass\n');
+}
+
+/** Runs the CLI's status subcommand in this process, capturing what it writes. */
+async function runStatus(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (text: string) => void): NodeJS.WritableStream =>
+    ({
+      write: (chunk: string | Uint8Array) => {
+        append(String(chunk));
+        return true;
+      },
+    }) as unknown as NodeJS.WritableStream;
+  const code = await statusCommand.run(args, {
+    stdout: sink((t) => (stdout += t)),
+    stderr: sink((t) => (stderr += t)),
+    env: process.env,
+  });
+  return { code, stdout, stderr };
 }
 
 describe('NSO health of a production container', function () {
@@ -143,6 +165,22 @@ describe('NSO health of a production container', function () {
     assert.match(broken.detail ?? '', /SyntaxError/);
     assert.equal(broken.fixes[0]?.kind, 'buildAndReload');
     assert.ok(states.indexOf('starting') < states.indexOf('packagesDown'), states.join(' → '));
+  });
+
+  it('nso-workbench status says the same, in text and JSON, and exits 1', async () => {
+    const text = await runStatus(['--dir', workspace]);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /^NSO 6\.4\.1: 1 package down$/m);
+    assert.match(text.stdout, /error\s+Package broken: [a-z-]+error/);
+    assert.match(text.stdout, /tail -n 100 \/log\/ncs-python-vm-broken\.log/);
+    assert.match(text.stdout, /fix: nso-workbench build && nso-workbench reload/);
+
+    const json = await runStatus(['--dir', workspace, '--json']);
+    assert.equal(json.code, 1);
+    const parsed = JSON.parse(json.stdout) as { ok: boolean; status: string; health: NsoHealth };
+    assert.equal(parsed.ok, false);
+    assert.equal(parsed.health.container?.name, name);
+    assert.deepEqual(parsed.health.packages?.map((p) => p.name).sort(), ['broken', 'greeter']);
   });
 
   it('frozen with SIGSTOP it turns unhealthy; SIGCONT heals it', async () => {

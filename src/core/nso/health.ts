@@ -398,7 +398,7 @@ export function assessHealth(input: HealthInput): NsoHealth {
     facts.startedAt !== undefined && d.state.running ? now - facts.startedAt : undefined;
   const totalStart = facts.startPeriodMs ?? 0;
   const startPeriod =
-    uptimeMs !== undefined && d.state.running && totalStart > 0 && facts.health !== 'none'
+    uptimeMs !== undefined && d.state.running && totalStart > 0 && facts.health === 'starting'
       ? { elapsedMs: uptimeMs, totalMs: totalStart }
       : undefined;
 
@@ -504,7 +504,10 @@ export function assessHealth(input: HealthInput): NsoHealth {
       baseState = 'packagesDown';
       summary = `${nsoLabel}: ${down.length} of ${packages.length} package${packages.length === 1 ? '' : 's'} down`;
     } else if (baseState === 'healthy' || baseState === 'running') {
-      summary += `, ${packages.length} package${packages.length === 1 ? '' : 's'} up`;
+      summary +=
+        packages.length === 0
+          ? ', no packages loaded'
+          : `, ${packages.length} package${packages.length === 1 ? '' : 's'} up`;
     }
   }
   if (probe?.error && d.state.running) {
@@ -552,8 +555,9 @@ export function assessHealth(input: HealthInput): NsoHealth {
 /** The log that usually says why a package is down. */
 export function packageLogFile(p: PackageOperState): string {
   const text = `${p.operStatus} ${p.errorInfo.join(' ')}`;
-  if (/python/i.test(text)) return `ncs-python-vm-${p.name}.log`;
-  if (/java/i.test(text)) return 'ncs-java-vm.log';
+  // Python's exceptions end in "Error:" (SyntaxError: …); Java's are dotted classes.
+  if (/python|\.py\b|Traceback|\b[A-Z]\w*Error\b/.test(text)) return `ncs-python-vm-${p.name}.log`;
+  if (/java|\b(?:com|org|net)\.\w+\.|Exception\b/i.test(text)) return 'ncs-java-vm.log';
   return 'devel.log';
 }
 

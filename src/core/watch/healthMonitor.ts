@@ -173,6 +173,17 @@ export class HealthMonitor {
     while (this.probing) await this.probing;
   }
 
+  /**
+   * Waits for the probe under way, or runs one when none is: for one-shot
+   * readers (the CLI) that want NSO's answer without asking twice.
+   */
+  async settle(): Promise<void> {
+    // A probe requested by the last assessment starts in a microtask.
+    await Promise.resolve();
+    if (!this.probing) this.requestProbe();
+    while (this.probing) await this.probing;
+  }
+
   dispose(): void {
     this.probeAbort.abort();
     for (const s of this.subscriptions.splice(0)) s.dispose();
