@@ -103,7 +103,7 @@ export const startCommand: Subcommand = {
   summary: "Start NSO: the production container on the workspace's packages",
   usage:
     'nso-workbench start [--dir <workspace>] [--image <ref>] [--name <container>] [--port <[ip:]host:container>]... ' +
-    '[--extra-args <args>] [--logs-path <dir>] [--ncs-conf <file>] [--health-start-period <s>] [--admin-user <user>] [--json]\n' +
+    '[--extra-args <args>] [--logs-path <dir>] [--ncs-conf <file>] [--health-start-period <s>] [--admin-user <user>] [--network <name>] [--json]\n' +
     '  The admin password comes from the environment variable NSO_ADMIN_PASSWORD (never from a flag).',
   async run(args, io) {
     const { values } = parseArgs({
@@ -119,6 +119,7 @@ export const startCommand: Subcommand = {
         'ncs-conf': { type: 'string' },
         'health-start-period': { type: 'string' },
         'admin-user': { type: 'string' },
+        network: { type: 'string' },
         'docker-host': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
@@ -158,6 +159,7 @@ export const startCommand: Subcommand = {
         adminUser: values['admin-user'] ?? stringSetting(s, 'nso.adminUser') ?? defaultAdminUser,
         ...optional('adminPassword', password ? password : undefined),
         ...optional('ncsConf', ncsConf),
+        ...optional('network', values.network),
       };
       const docker = cliDocker(io, values['docker-host'] ?? stringSetting(s, 'nso.docker.host'));
       const result = await startProdContainer(docker, settings, {

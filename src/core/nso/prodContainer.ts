@@ -62,6 +62,8 @@ export interface ProdSettings {
   readonly adminPassword?: string;
   /** A host ncs.conf bind-mounted at /nso/etc/ncs.conf (the workspace's, when it has one). */
   readonly ncsConf?: string;
+  /** A Docker network to join instead of the default bridge (e.g. a Compose project's). */
+  readonly network?: string;
   /** Extra labels (tests mark their containers). */
   readonly labels?: Labels;
 }
@@ -468,6 +470,7 @@ function buildSpec(
       binds,
       volumes: volumeMounts,
       ports,
+      ...(s.network ? { networkMode: s.network } : {}),
       ...(healthcheck ? { healthcheck } : {}),
       stopTimeoutSeconds: stopGraceSeconds,
     },
@@ -477,6 +480,7 @@ function buildSpec(
       binds,
       volumes: volumeMounts,
       ports,
+      network: s.network ?? '',
       extraArgs: env.EXTRA_ARGS,
       adminUser: env.ADMIN_USERNAME,
       startPeriodS,
