@@ -23,7 +23,7 @@ import { validateConf } from '../src/ncsconf/validator';
 import { compileSchemaFromDirectories } from '../src/ncsconf/yang/loadSchema';
 import { readCompactSchema, SchemaCache } from '../src/ncsconf/yang/schemaCache';
 import { scanXml } from '../src/ncsconf/xmlScanner';
-import type { SchemaStatus } from '../src/server/protocol';
+import type { SchemaStatus } from '../src/shared/ncsConfProtocol';
 
 const repoRoot = path.resolve(__dirname, '..');
 const corpus = process.env.NSO_CORPUS_DIR ?? path.resolve(repoRoot, '..', 'shared', 'corpus');

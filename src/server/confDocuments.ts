@@ -6,7 +6,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { isFragmentPath } from '../ncsconf/binding';
 import type { ProductionContainer } from '../ncsconf/containerChecks';
 import { scanXml, type XmlDocument } from '../ncsconf/xmlScanner';
-import type { ContainerContext } from './protocol';
+import type { ContainerContext } from '../shared/ncsConfProtocol';
 import type { SchemaHolder } from './schemaHolder';
 
 export class ConfDocuments {

@@ -27,7 +27,7 @@ import {
   type NcsConfInitializationOptions,
   type SchemaSource,
   type SchemaStatus,
-} from './protocol';
+} from '../shared/ncsConfProtocol';
 import { SchemaHolder } from './schemaHolder';
 import { provideDocumentSymbols } from './symbolProvider';
 

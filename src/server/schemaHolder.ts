@@ -8,7 +8,7 @@ import { SchemaIndex } from '../ncsconf/schemaIndex';
 import { compileSchemaFromDirectories } from '../ncsconf/yang/loadSchema';
 import { readCompactSchema, SchemaCache } from '../ncsconf/yang/schemaCache';
 import type { CompactSchema } from '../ncsconf/yang/schema';
-import type { SchemaSource, SchemaStatus } from './protocol';
+import type { SchemaSource, SchemaStatus } from '../shared/ncsConfProtocol';
 
 const noSchema: SchemaStatus = {
   state: 'none',

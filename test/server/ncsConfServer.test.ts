@@ -29,7 +29,7 @@ import {
   setSchemaMethod,
   type NcsConfInitializationOptions,
   type SchemaStatus,
-} from '../../src/server/protocol';
+} from '../../src/shared/ncsConfProtocol';
 import { repoRoot } from '../helpers/paths';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'ncsconf');
