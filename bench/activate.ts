@@ -14,15 +14,7 @@
 //
 // Usage: node --import tsx bench/activate.ts [runs]   (bench/run.sh builds first)
 // Writes bench/results/activate.json.
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium } from '../test/exthost/harness/browser';
@@ -36,7 +28,7 @@ import { runInExtensionHost } from '../test/exthost/harness/extensionHost';
 import { repoRoot, sampleWorkspace, testResultsDir } from '../test/exthost/harness/paths';
 import { killProcessGroupsOnSignal } from '../test/exthost/harness/processGroups';
 import { Workbench } from '../test/ui/workbench';
-import type { ActivationSample } from './activatePayload';
+import { userDataDirEnv, type ActivationSample } from './activateShared';
 
 const targetActivateMs = 50;
 const runTimeoutMs = 120_000;
@@ -48,32 +40,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Every file under `dir` whose name is `name`. */
-function findFiles(dir: string, name: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => path.basename(f) === name)
-    .map((f) => path.join(dir, f));
-}
-
-/**
- * The extension's own figure for the body of activate(), from the line it
- * writes to its log channel; ext.activate() minus this is mostly loading the
- * bundle.
- */
-function loggedActivateBodyMs(userDataDir: string): number | undefined {
-  for (const file of findFiles(userDataDir, 'NSO Workbench.log')) {
-    const ms = /NSO Workbench activated in ([\d.]+) ms/.exec(readFileSync(file, 'utf8'))?.[1];
-    if (ms !== undefined) return Number(ms);
-  }
-  return undefined;
-}
-
-interface PayloadFigures extends ActivationSample {
-  activateBodyMs?: number;
-}
-
 /** One fresh window, empty workspace: the payload times ext.activate(). */
-async function payloadSample(payloadModule: string, runDir: string): Promise<PayloadFigures> {
+async function payloadSample(payloadModule: string, runDir: string): Promise<ActivationSample> {
   const workspace = path.join(runDir, 'empty-workspace');
   mkdirSync(workspace, { recursive: true });
   const outcome = await runInExtensionHost({
@@ -82,15 +50,13 @@ async function payloadSample(payloadModule: string, runDir: string): Promise<Pay
     workspace,
     runDir,
     timeoutMs: runTimeoutMs,
+    env: { [userDataDirEnv]: path.join(runDir, 'profile', 'user-data') },
   });
   const sample = outcome.result?.data as ActivationSample | undefined;
   if (outcome.exitCode !== 0 || !sample) {
     throw new Error(`activation payload failed: ${outcome.reason ?? 'no result'}`);
   }
-  return {
-    ...sample,
-    activateBodyMs: loggedActivateBodyMs(path.join(runDir, 'profile', 'user-data')),
-  };
+  return sample;
 }
 
 /** One fresh window on the sample workspace: VS Code's Running Extensions figure. */

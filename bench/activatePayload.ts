@@ -3,17 +3,37 @@
 // this runs. It then times the real ext.activate(): loading dist/extension.js,
 // calling activate() and waiting for what it returns, as VS Code does when an
 // activation event fires.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resultFileEnv, type PayloadResult } from '../test/exthost/harness/result';
+import { userDataDirEnv, type ActivationSample } from './activateShared';
 
-export interface ActivationSample {
-  /** Wall-clock time of ext.activate(). */
-  activateMs: number;
-  /** CPU time the extension host spent meanwhile (user + system): less sensitive to a busy machine. */
-  activateCpuMs: number;
-  /** How long the extension host took to become idle before the measurement. */
-  settleMs: number;
+const logWaitMs = 10_000;
+const logPollMs = 100;
+
+function readLoggedBodyMs(userDataDir: string): number | undefined {
+  const logs = readdirSync(userDataDir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => path.basename(f) === 'NSO Workbench.log',
+  );
+  for (const log of logs) {
+    const text = readFileSync(path.join(userDataDir, log), 'utf8');
+    const ms = /NSO Workbench activated in ([\d.]+) ms/.exec(text)?.[1];
+    if (ms !== undefined) return Number(ms);
+  }
+  return undefined;
+}
+
+/** Waits for the log channel's file to get the activation line (it is written lazily). */
+async function loggedBodyMs(): Promise<number | undefined> {
+  const userDataDir = process.env[userDataDirEnv];
+  if (!userDataDir) return undefined;
+  const deadline = Date.now() + logWaitMs;
+  for (;;) {
+    const ms = readLoggedBodyMs(userDataDir);
+    if (ms !== undefined || Date.now() > deadline) return ms;
+    await new Promise((resolve) => setTimeout(resolve, logPollMs));
+  }
 }
 
 const quietTickMs = 3;
@@ -64,6 +84,7 @@ export async function run(): Promise<void> {
       activateMs,
       activateCpuMs: (cpu.user + cpu.system) / 1000,
       settleMs,
+      activateBodyMs: await loggedBodyMs(),
     };
     record({ state: 'passed', data: sample });
   } catch (e) {
