@@ -33,16 +33,40 @@ report() {
     "playwright-core $(installed_version playwright-core)"
 }
 
+# A machine-wide copy keyed by the lock file, so a fresh clone on the same
+# machine (CI) links it instead of spending minutes on native builds.
+cache_root="${NSO_WORKBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nso-workbench}"
+cached="$cache_root/vscode-host-$want/node_modules"
+
 if [ $force = 0 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
   [ -x "$NODE24_BIN/node" ] && [ -f "$CODE_SERVER_ENTRY" ]; then
   say "up to date (cached)"
+  if [ ! -L node_modules ] && [ ! -e "$cached" ]; then
+    mkdir -p "$(dirname "$cached")"
+    cp -a node_modules "$cached.tmp.$$" && mv "$cache_root/vscode-host-$want/node_modules.tmp.$$" "$cached"
+    say "copied into the machine cache $cached"
+  fi
   report
   exit 0
 fi
 
+if [ $force = 0 ] && [ -f "$cached/.nso-workbench-installed" ] &&
+  [ "$(cat "$cached/.nso-workbench-installed")" = "$want" ]; then
+  rm -rf node_modules
+  ln -s "$cached" node_modules
+  if [ -x "$NODE24_BIN/node" ] && [ -f "$CODE_SERVER_ENTRY" ]; then
+    say "linked the machine cache $cached"
+    report
+    exit 0
+  fi
+  rm -f node_modules
+  say "the machine cache $cached is incomplete: installing afresh"
+fi
+
 t0=$(now_us)
 say "npm ci --ignore-scripts (fetches code-server, Node 24, playwright-core)"
-rm -f "$stamp"
+# Never let npm ci empty a linked cache: drop the link, install a real folder.
+if [ -L node_modules ]; then rm -f node_modules; else rm -f "$stamp"; fi
 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/tmp/nso-setup-vscode.log 2>&1 || {
   tail -n 30 /tmp/nso-setup-vscode.log >&2
   die "npm ci failed in test/vscode (log: /tmp/nso-setup-vscode.log)"
@@ -60,4 +84,13 @@ say "built in $(format_us "$(($(now_us) - t1))")"
 
 [ -f "$CODE_SERVER_ENTRY" ] || die "code-server's entry point is missing after the install"
 echo "$want" >"$stamp"
+
+# Keep the result in the machine cache and link it back.
+if [ ! -L node_modules ]; then
+  mkdir -p "$(dirname "$cached")"
+  rm -rf "$cached"
+  mv node_modules "$cached"
+  ln -s "$cached" node_modules
+  say "kept in the machine cache $cached"
+fi
 report
