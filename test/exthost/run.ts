@@ -13,7 +13,8 @@ import { runInExtensionHost } from './harness/extensionHost';
 import { repoRoot, sampleWorkspace } from './harness/paths';
 import { killProcessGroupsOnSignal } from './harness/processGroups';
 
-const defaultTimeoutS = 300;
+// The whole run, all test files; each test also has mocha's own 30 s timeout.
+const defaultTimeoutS = 600;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
