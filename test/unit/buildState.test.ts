@@ -12,11 +12,11 @@ import {
 import {
   formatDiagnostic,
   LineSplitter,
-  makeArgv,
   summarize,
   type BuildReport,
   type PackageBuildResult,
 } from '../../src/core/build/runBuild';
+import { laneArgv, laneRecord } from '../../src/core/build/buildLane';
 import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
 
@@ -107,35 +107,65 @@ describe('build keys and state', () => {
   });
 });
 
-describe('the make command line', () => {
-  // The same argv the build container runs, run here by bash and GNU make, on
-  // folder names that would break a command glued into a string.
-  for (const name of ['with space', `it's "quoted"`, '$(touch pwned)', 'semi;colon`x`']) {
-    it(`passes the folder as data: ${name}`, async () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-argv-'));
-      try {
-        const src = path.join(root, name, 'src');
-        fs.mkdirSync(src, { recursive: true });
-        fs.writeFileSync(path.join(src, 'Makefile'), 'all:\n\t@echo "built in $$PWD"\n');
-        const argv = makeArgv(src, false);
-        assert.ok(!argv[2]!.includes(name), 'the folder is not part of the script');
-        const out = await new Promise<string>((resolve, reject) =>
-          execFile(argv[0]!, argv.slice(1), { cwd: root }, (err, stdout, stderr) =>
-            err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
-          ),
-        );
-        assert.equal(out.trim(), `built in ${src}`);
-        assert.equal(fs.existsSync(path.join(root, 'pwned')), false);
-        assert.equal(fs.existsSync(path.join(src, 'pwned')), false);
-      } finally {
-        fs.rmSync(root, { recursive: true, force: true });
-      }
+describe('the build lane', () => {
+  // The same argv and input the build container gets, run here by bash and
+  // GNU make, on folder names that would break a command glued into a string.
+  const odd = ['with space', `it's "quoted"`, '$(touch pwned)', 'semi;colon`x`'];
+
+  function runLane(root: string, input: string): Promise<string> {
+    const argv = laneArgv('@@END@@');
+    return new Promise((resolve, reject) => {
+      const child = execFile(argv[0]!, argv.slice(1), { cwd: root }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      );
+      child.stdin!.end(input);
     });
   }
 
-  it('a clean build runs make clean, then make all', () => {
-    assert.match(makeArgv('/x', true)[2]!, /make clean && exec make all/);
-    assert.doesNotMatch(makeArgv('/x', false)[2]!, /clean/);
+  it('builds each folder it is handed, passing the folder as data, with its exit code', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-lane-'));
+    try {
+      const srcs = odd.map((name) => {
+        const src = path.join(root, name, 'src');
+        fs.mkdirSync(src, { recursive: true });
+        fs.writeFileSync(
+          path.join(src, 'Makefile'),
+          'all:\n\t@echo "built in $$PWD"\n\t@echo "to stderr" >&2\nclean:\n\t@echo cleaned\n',
+        );
+        return src;
+      });
+      const failing = path.join(root, 'failing', 'src');
+      fs.mkdirSync(failing, { recursive: true });
+      fs.writeFileSync(path.join(failing, 'Makefile'), 'all:\n\t@exit 3\n');
+
+      const input =
+        srcs.map((src, i) => laneRecord(i + 1, src, false)).join('') +
+        laneRecord(9, failing, false) +
+        laneRecord(10, srcs[0]!, true);
+      assert.ok(odd.every((name) => !laneArgv('@@END@@').join(' ').includes(name)));
+      const out = await runLane(root, input);
+
+      const expected = [
+        ...srcs.flatMap((src, i) => [`built in ${src}`, 'to stderr', '', `@@END@@ ${i + 1} 0`]),
+        /make: \*\*\* \[Makefile:2: all\] Error 3/,
+        '',
+        '@@END@@ 9 2',
+        'cleaned',
+        `built in ${srcs[0]}`,
+        'to stderr',
+        '',
+        '@@END@@ 10 0',
+      ];
+      const lines = out.trimEnd().split('\n');
+      assert.equal(lines.length, expected.length, out);
+      expected.forEach((e, i) =>
+        typeof e === 'string' ? assert.equal(lines[i], e) : assert.match(lines[i]!, e),
+      );
+      assert.equal(fs.existsSync(path.join(root, 'pwned')), false);
+      for (const src of srcs) assert.equal(fs.existsSync(path.join(src, 'pwned')), false);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

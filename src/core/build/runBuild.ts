@@ -25,6 +25,7 @@ import {
   type WorkspacePackage,
 } from '../packages/discovery';
 import { packageInputHash, packagesWithoutMetaData } from './buildInputs';
+import { BuildLane } from './buildLane';
 import type { BuildRequest } from './buildQueue';
 import { criticalPaths, schedulePackages } from './schedule';
 import {
@@ -123,17 +124,6 @@ export interface BuildReport {
 
 const diskFull = /No space left on device|ENOSPC|Disk quota exceeded/;
 const hashConcurrency = 4;
-
-/** The shell script run in the container; the package's src folder is $1, never part of the script. */
-export function makeArgv(srcDirInContainer: string, clean: boolean): string[] {
-  // `cd` rather than `make -C`: make then prints no "Entering directory" line
-  // whose quoting breaks on folder names with quotes, and relative paths in
-  // compiler messages stay relative to src/.
-  const script = clean
-    ? 'cd -- "$1" && make clean && exec make all'
-    : 'cd -- "$1" && exec make all';
-  return ['bash', '-lc', script, 'nso-build', srcDirInContainer];
-}
 
 /** A report for a request that never ran (dropped from the queue). */
 export function cancelledReport(workspaceFolder: string, packagesPath = 'packages'): BuildReport {
@@ -325,6 +315,7 @@ export async function runBuild(
 
   // 5. The container, and how many packages to build at once.
   let container: string;
+  let versionCheck: Promise<void> = Promise.resolve();
   try {
     const c = await ensureBuildContainer(
       env.docker,
@@ -344,7 +335,12 @@ export async function runBuild(
         ? `Created build container ${c.name} from ${image.ref} (${c.created}).`
         : `Using build container ${c.name} (${image.ref}).`,
     );
-    await checkVersions(env, image, c.name, report, observer, signal);
+    // Off the critical path: listing images can take longer than a small package's make.
+    versionCheck = checkVersions(env, image, c.name, report, observer, signal).catch(
+      (err: unknown) => {
+        if (!signal?.aborted) observer.warn?.(`Could not compare NSO versions: ${String(err)}`);
+      },
+    );
     report.parallelism =
       env.parallelism && env.parallelism > 0
         ? Math.floor(env.parallelism)
@@ -379,6 +375,14 @@ export async function runBuild(
   const expectedMs = (name: string): number =>
     records[name]?.lastDurationMs ?? (plannedByName.get(name)!.pkg.kinds.java ? 10_000 : 1000);
   const scheduled = toBuild.map((p) => ({ name: p.pkg.name, requires: p.requires }));
+  // Lanes: one exec each, made when needed, reused for the next package.
+  const lanes: BuildLane[] = [];
+  const idleLanes: BuildLane[] = [];
+  const newLane = (): BuildLane => {
+    const lane = new BuildLane(env.docker, container, signal);
+    lanes.push(lane);
+    return lane;
+  };
   const priority = criticalPaths(scheduled, expectedMs);
   await schedulePackages(scheduled, settled, report.parallelism, (n) => priority.get(n)!, {
     stopped: () => signal?.aborted === true || stop.kind !== undefined,
@@ -392,7 +396,9 @@ export async function runBuild(
       const p = plannedByName.get(name)!;
       startedCount += 1;
       observer.packageStarted?.(p.pkg.name, startedCount, toBuild.length);
-      const result = await buildOne(env.docker, container, p, observer, signal);
+      const lane = idleLanes.pop() ?? newLane();
+      const result = await buildOne(lane, p, observer, signal);
+      if (!lane.isEnded) idleLanes.push(lane);
       if (result.status === 'failed' && !signal?.aborted) {
         const why = await whyFailed(env.docker, container, result, signal);
         if (why) {
@@ -420,7 +426,8 @@ export async function runBuild(
           clean: p.clean,
         };
   }
-  await saveQueue.chain;
+  await Promise.all(lanes.map((l) => l.close()));
+  await Promise.all([saveQueue.chain, versionCheck]);
 
   report.packages = dropEchoes(planned.map((p) => p.result!));
   if (stop.kind) {
@@ -445,56 +452,41 @@ export async function runBuild(
 
 /** Builds one package: make in the container, its output live, then diagnostics. */
 async function buildOne(
-  docker: DockerClient,
-  container: string,
+  lane: BuildLane,
   p: Planned,
   observer: BuildObserver,
   signal: AbortSignal | undefined,
 ): Promise<PackageBuildResult> {
   const containerDir = `${containerPackagesDir}/${p.pkg.dirName}`;
   const lines: string[] = [];
-  const splitters = {
-    stdout: new LineSplitter((l) => {
-      lines.push(l);
-      observer.line?.(p.pkg.name, l, 'stdout');
-    }),
-    stderr: new LineSplitter((l) => {
-      lines.push(l);
-      observer.line?.(p.pkg.name, l, 'stderr');
-    }),
-  };
   const started = performance.now();
   const base = { ...emptyResult(p.pkg, 'built'), clean: p.clean };
-  let exitCode: number;
-  try {
-    const r = await docker.exec(container, makeArgv(`${containerDir}/src`, p.clean), {
-      signal,
-      onStdout: (t) => splitters.stdout.push(t),
-      onStderr: (t) => splitters.stderr.push(t),
-      // The lines are kept above; the client's own copy need not be big.
-      maxBufferBytes: 64 * 1024,
-      killGraceSeconds: 1,
-    });
-    exitCode = r.exitCode;
-  } catch (err) {
-    splitters.stdout.end();
-    splitters.stderr.end();
-    const durationMs = performance.now() - started;
-    if (isDockerError(err, 'cancelled') || signal?.aborted) {
+  const outcome = await lane.run(`${containerDir}/src`, p.clean, (l) => {
+    lines.push(l);
+    // The lane merges make's standard error into its output to keep one order.
+    observer.line?.(p.pkg.name, l, 'stdout');
+  });
+  const durationMs = performance.now() - started;
+  if (outcome.kind === 'laneEnded') {
+    if (isDockerError(outcome.error, 'cancelled') || signal?.aborted) {
       return { ...base, status: 'cancelled', durationMs, message: 'cancelled: make was stopped' };
     }
-    const message = isDockerError(err) ? err.message : String(err);
+    const message =
+      outcome.error === undefined
+        ? `the build shell ended (exit code ${outcome.exitCode ?? 'unknown'})`
+        : outcome.error instanceof Error
+          ? outcome.error.message
+          : JSON.stringify(outcome.error);
     return {
       ...base,
       status: 'failed',
       durationMs,
+      ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
       message,
       diagnostics: [onMetaData(p.pkg, `The build could not run: ${message}`)],
     };
   }
-  splitters.stdout.end();
-  splitters.stderr.end();
-  const durationMs = performance.now() - started;
+  const { exitCode } = outcome;
   const packagesDir = path.dirname(p.pkg.dir);
   const diagnostics = parseBuildOutput(
     lines.join('\n'),
