@@ -2,17 +2,97 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   TransportKind,
+  type DocumentSelector,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import {
+  schemaStatusChangedMethod,
+  schemaStatusMethod,
+  setSchemaMethod,
+  type NcsConfInitializationOptions,
+  type SchemaSource,
+  type SchemaStatus,
+} from '../shared/ncsConfProtocol';
 import type { WorkbenchContext } from './context';
+import {
+  chooseSchemaFolder,
+  currentSchemaSource,
+  loadSchemaFromImage,
+  storedSchemaKey,
+} from './ncsconf/schemaChoice';
+
+export const loadSchemaCommand = 'nso.ncsConf.loadSchema';
+
+function extraGlobs(): string[] {
+  return vscode.workspace
+    .getConfiguration('nso')
+    .get<string[]>('ncsConf.files', [])
+    .filter((g) => typeof g === 'string' && g.trim() !== '');
+}
+
+/** Files matching `nso.ncsConf.files` become ncs-conf documents, so the server sees them. */
+function matchesExtraGlob(doc: vscode.TextDocument): boolean {
+  const globs = extraGlobs();
+  return (
+    globs.length > 0 &&
+    doc.languageId !== 'ncs-conf' &&
+    globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)
+  );
+}
 
 /**
  * Starts the ncs.conf language server the first time an ncs.conf document is
  * open, so a workspace that never opens one never pays for the server process.
+ * Gives it the schema (the setting, or what was read from the NSO image
+ * earlier) and shows the schema in use in a language status item.
  */
 export function setupNcsConfClient(ctx: WorkbenchContext): void {
   let client: LanguageClient | undefined;
+  let lastSource: SchemaSource | null = null;
+
+  const status = vscode.languages.createLanguageStatusItem('nso.ncsConf.schema', {
+    language: 'ncs-conf',
+  });
+  status.name = 'ncs.conf schema';
+  status.text = 'ncs.conf: no schema';
+  status.command = { title: 'Load Schema', command: loadSchemaCommand };
+  ctx.subscriptions.push(status);
+
+  const showStatus = (s: SchemaStatus): void => {
+    status.text = s.label;
+    status.detail = s.detail;
+    status.busy = s.state === 'loading';
+    status.severity =
+      s.state === 'failed'
+        ? vscode.LanguageStatusSeverity.Error
+        : s.state === 'none'
+          ? vscode.LanguageStatusSeverity.Warning
+          : vscode.LanguageStatusSeverity.Information;
+    status.command =
+      s.state === 'ready'
+        ? { title: 'Reload Schema', command: loadSchemaCommand }
+        : { title: 'Load Schema', command: loadSchemaCommand };
+    // Remember the compact schema the server compiled, so the next session skips YANG parsing.
+    const stored = ctx.extension.globalState.get<SchemaSource>(storedSchemaKey);
+    if (
+      s.state === 'ready' &&
+      s.schemaPath &&
+      stored &&
+      lastSource?.origin === stored.origin &&
+      stored.compactSchemaPath !== s.schemaPath
+    ) {
+      void ctx.extension.globalState.update(storedSchemaKey, {
+        ...stored,
+        compactSchemaPath: s.schemaPath,
+      });
+    }
+  };
+
+  const sendSchema = (source: SchemaSource | null): void => {
+    lastSource = source;
+    if (client?.isRunning()) void client.sendNotification(setSchemaMethod, source);
+  };
 
   const start = (): void => {
     if (client) return;
@@ -21,25 +101,66 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--inspect=6019'] } },
     };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ language: 'ncs-conf' }],
-      outputChannel: ctx.log,
+    lastSource = currentSchemaSource(ctx);
+    const initializationOptions: NcsConfInitializationOptions = {
+      cacheDir: ctx.extension.globalStorageUri.fsPath,
+      environment: {},
+      ...(lastSource ? { schema: lastSource } : {}),
     };
-    client = new LanguageClient('nso.ncsConf', 'ncs.conf', serverOptions, clientOptions);
-    ctx.subscriptions.push({ dispose: () => void client?.stop() });
-    client.start().catch((err: unknown) => {
-      ctx.log.error(`The ncs.conf language server did not start: ${String(err)}`);
-    });
+    const documentSelector: DocumentSelector = [
+      { language: 'ncs-conf' },
+      ...extraGlobs().map((pattern) => ({ scheme: 'file', pattern })),
+    ];
+    const clientOptions: LanguageClientOptions = {
+      documentSelector,
+      outputChannel: ctx.log,
+      initializationOptions,
+    };
+    const c = new LanguageClient('nso.ncsConf', 'ncs.conf', serverOptions, clientOptions);
+    client = c;
+    ctx.subscriptions.push({ dispose: () => void c.stop() });
+    c.start()
+      .then(async () => {
+        ctx.subscriptions.push(c.onNotification(schemaStatusChangedMethod, showStatus));
+        showStatus(await c.sendRequest<SchemaStatus>(schemaStatusMethod));
+      })
+      .catch((err: unknown) => {
+        ctx.log.error(`The ncs.conf language server did not start: ${String(err)}`);
+      });
   };
 
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand(loadSchemaCommand, async () => {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'From the NSO Image', detail: 'Copy tailf-ncs-config.yang out of the image' },
+          { label: 'Choose Folder…', detail: 'A folder holding tailf-ncs-config.yang' },
+        ],
+        { title: 'ncs.conf schema' },
+      );
+      if (!choice) return;
+      const source =
+        choice.label === 'Choose Folder…'
+          ? await chooseSchemaFolder()
+          : await loadSchemaFromImage(ctx);
+      // A folder written to the setting reaches the server through the configuration change.
+      if (source && source.origin !== 'nso.ncsConf.schemaPath') sendSchema(source);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('nso.ncsConf.schemaPath')) sendSchema(currentSchemaSource(ctx));
+    }),
+  );
+
   const isNcsConf = (doc: vscode.TextDocument): boolean => doc.languageId === 'ncs-conf';
+  const associate = (doc: vscode.TextDocument): void => {
+    if (matchesExtraGlob(doc)) void vscode.languages.setTextDocumentLanguage(doc, 'ncs-conf');
+  };
+  vscode.workspace.textDocuments.forEach(associate);
   if (vscode.workspace.textDocuments.some(isNcsConf)) start();
-  else {
-    const sub = vscode.workspace.onDidOpenTextDocument((doc) => {
-      if (!isNcsConf(doc)) return;
-      sub.dispose();
-      start();
-    });
-    ctx.subscriptions.push(sub);
-  }
+  ctx.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      associate(doc);
+      if (isNcsConf(doc)) start();
+    }),
+  );
 }
