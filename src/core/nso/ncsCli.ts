@@ -45,6 +45,11 @@ export interface NcsCliOptions {
   /** The NSO user ncs_cli logs in as (`-u`). */
   readonly user: string;
   readonly style?: CliStyle;
+  /**
+   * The container's start time when the caller has just read it: the
+   * remembered login environment is then used without asking Docker again.
+   */
+  readonly startedAt?: string;
   readonly signal?: AbortSignal;
   /** For the whole session; 0 or undefined: none (a reload of many packages takes minutes). */
   readonly timeoutMs?: number;
@@ -91,7 +96,11 @@ export class NcsCli {
     options: NcsCliOptions,
   ): Promise<NcsCliRun> {
     const started = performance.now();
-    const tool = await this.environment(container, options.signal);
+    const known = this.environments.get(container);
+    const tool =
+      known && options.startedAt !== undefined && known.startedAt === options.startedAt
+        ? known
+        : await this.environment(container, options.signal);
     const argv = [tool.ncsCli, '-u', options.user, options.style === 'J' ? '-J' : '-C'];
     const input = commands.map((c) => `${c}\n`).join('');
 

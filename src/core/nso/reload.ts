@@ -12,7 +12,8 @@ import type { DockerClient } from '../docker/client';
 import { discoverPackages, type WorkspacePackage } from '../packages/discovery';
 import { cliToken, isNcsCliError, NcsCliError, type NcsCli } from './ncsCli';
 import {
-  parseOperStatus,
+  packagesShowStart,
+  parsePackagesShow,
   parseReloadOutput,
   splitOperStatusAnswers,
   splitRedeployAnswers,
@@ -23,6 +24,7 @@ import { lastTraceback, locateReloadFailure, type ReloadDiagnostic } from './rel
 import {
   hashLoadedPackage,
   planReload,
+  type FileHashCache,
   type LoadedState,
   type ReloadPlan,
   type ReloadStrategy,
@@ -136,6 +138,8 @@ export interface ReloadRequest {
    */
   readonly force?: boolean;
   readonly store: LoadedStateStore;
+  /** Remembers file hashes between reloads (optional: without it every file is read). */
+  readonly hashCache?: FileHashCache;
   readonly signal?: AbortSignal;
   readonly observer?: ReloadObserver;
 }
@@ -204,11 +208,15 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   }
   const containerId = details.id;
   const startedAt = details.state.startedAt?.toISOString() ?? '';
+  // Later steps talk to the container by id and skip asking Docker again.
+  const sreq: SessionRequest = { ...req, container: containerId, startedAt };
 
   const discovery = await discoverPackages(req.workspaceFolder, req.packagesPath ?? 'packages');
   const packages = discovery.packages;
   const current = new Map<string, Map<string, string>>();
-  await Promise.all(packages.map(async (p) => current.set(p.name, await hashLoadedPackage(p.dir))));
+  await Promise.all(
+    packages.map(async (p) => current.set(p.name, await hashLoadedPackage(p.dir, req.hashCache))),
+  );
 
   const record = await req.store.get(containerId);
   const loaded: LoadedState | undefined =
@@ -247,7 +255,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         transcript: '',
       });
     }
-    const { statuses, transcript } = await operStatuses(req, '', [], names);
+    const { statuses, transcript } = await operStatuses(sreq, [], names);
     return finish(req, started, {
       ...base,
       status: 'nothing',
@@ -266,7 +274,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
 
   if (plan.kind === 'redeploy') {
     const redeploys = plan.packages.map((n) => `packages package ${cliToken(n)} redeploy`);
-    const session = await operStatuses(req, 'redeploy', redeploys, names);
+    const session = await operStatuses(sreq, redeploys, names);
     const answers = splitRedeployAnswers(session.before, plan.packages);
     const reports: PackageReport[] = packages.map((p) => {
       const answer =
@@ -322,8 +330,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   // A full reload.
   const forced = req.force === true;
   const session = await operStatuses(
-    req,
-    'reload',
+    sreq,
     [forced ? 'packages reload force' : 'packages reload'],
     names,
   );
@@ -455,44 +462,48 @@ function upSummary(statuses: Map<string, OperStatus | undefined>): string {
 }
 
 /**
- * Runs `commands` and then asks each package's oper-status, in one ncs_cli
- * session: one process start instead of one per package. When the answers
- * cannot be told apart, asks again one package per session.
+ * Runs `commands` and then `show packages package`, in one ncs_cli session:
+ * one process start, and one command for every package's oper-status. A
+ * package NSO does not list is asked about on its own (the answer says why).
  */
+/** A request with what the reload learnt about its container. */
+type SessionRequest = ReloadRequest & { readonly startedAt: string };
+
 async function operStatuses(
-  req: ReloadRequest,
-  what: string,
+  req: SessionRequest,
   commands: string[],
   names: string[],
 ): Promise<{ before: string; statuses: Map<string, OperStatus | undefined>; transcript: string }> {
-  const shows = names.map((n) => `show packages package ${cliToken(n)} oper-status`);
-  const run = await runCli(req, [...commands, ...shows]);
+  const run = await runCli(req, [...commands, 'show packages package']);
   let transcript = run.transcript;
-  const split = splitOperStatusAnswers(run.stdout, names);
-  if (split) return { before: split.before, statuses: split.statuses, transcript };
-
-  req.observer?.info?.(
-    `The oper-status answers after ${what || 'the check'} could not be told apart: asking one package at a time.`,
-  );
-  // The commands' own output is everything before the first oper-status answer.
-  const firstAnswer = run.stdout.search(/^\s*(?:oper-status\s|%\s*No entries found)/m);
-  const before = firstAnswer >= 0 ? run.stdout.slice(0, firstAnswer) : run.stdout;
+  const at = packagesShowStart(run.stdout);
+  const before = at >= 0 ? run.stdout.slice(0, at) : run.stdout;
+  const listed =
+    at >= 0 ? parsePackagesShow(run.stdout.slice(at)) : new Map<string, OperStatus | undefined>();
   const statuses = new Map<string, OperStatus | undefined>();
+  const missing: string[] = [];
   for (const n of names) {
-    const one = await runCli(req, [`show packages package ${cliToken(n)} oper-status`]);
-    transcript += one.transcript;
-    statuses.set(n, parseOperStatus(one.stdout));
+    if (listed.has(n)) statuses.set(n, listed.get(n));
+    else missing.push(n);
+  }
+  if (missing.length > 0) {
+    const shows = missing.map((n) => `show packages package ${cliToken(n)} oper-status`);
+    const more = await runCli(req, shows);
+    transcript += more.transcript;
+    const split = splitOperStatusAnswers(more.stdout, missing);
+    for (const n of missing) statuses.set(n, split?.statuses.get(n));
   }
   return { before, statuses, transcript };
 }
 
 async function runCli(
-  req: ReloadRequest,
+  req: SessionRequest,
   commands: string[],
 ): Promise<{ stdout: string; transcript: string }> {
   try {
     const run = await req.cli.run(req.container, commands, {
       user: req.adminUser,
+      startedAt: req.startedAt,
       ...(req.signal ? { signal: req.signal } : {}),
     });
     req.observer?.transcript?.(run.transcript);

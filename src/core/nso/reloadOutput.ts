@@ -297,3 +297,36 @@ export function splitRedeployAnswers(
   packages.forEach((p, i) => out.set(p, parseRedeployOutput(answers[i]!)));
   return out;
 }
+
+/**
+ * Each package's oper-status from `show packages package` (every package in
+ * one answer): blocks that start with `packages package <name>` and hold
+ * ` oper-status <state>` and ` oper-status error-info "…"` lines. One command
+ * instead of one per package; a package that is not listed is not loaded.
+ */
+export function parsePackagesShow(raw: string): Map<string, OperStatus | undefined> {
+  const out = new Map<string, OperStatus | undefined>();
+  let current: string | undefined;
+  let lines: string[] = [];
+  const close = (): void => {
+    if (current !== undefined) out.set(current, parseOperStatus(lines.join('\n')));
+  };
+  for (const l of raw.split(/\r?\n/)) {
+    const line = stripPrompt(l);
+    const head = /^packages package\s+("?)(.+?)\1\s*$/.exec(line);
+    if (head) {
+      close();
+      current = head[2]!;
+      lines = [];
+      continue;
+    }
+    if (current !== undefined && /^\s+oper-status\b/.test(line)) lines.push(line.trim());
+  }
+  close();
+  return out;
+}
+
+/** Where the answer of a trailing `show packages package` starts in a session's output. */
+export function packagesShowStart(raw: string): number {
+  return raw.search(/^packages package\s/m);
+}

@@ -90,7 +90,10 @@ const unhashedFile = /\.(?:pyc|pyo|class)$/;
  * a build's input hash, its build outputs (load-dir/*.fxs, *-jar/*.jar),
  * because those are what NSO loads. Keys are '/'-separated relative paths.
  */
-export async function hashLoadedPackage(dir: string): Promise<Map<string, string>> {
+export async function hashLoadedPackage(
+  dir: string,
+  cache?: FileHashCache,
+): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   async function walk(rel: string): Promise<void> {
     const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
@@ -103,11 +106,36 @@ export async function hashLoadedPackage(dir: string): Promise<Map<string, string
           return walk(r);
         }
         if (!e.isFile() || unhashedFile.test(e.name)) return;
-        const data = await fs.readFile(path.join(dir, r));
-        files.set(r, createHash('sha256').update(data).digest('hex'));
+        const file = path.join(dir, r);
+        files.set(r, cache ? await cache.hash(file) : await hashFile(file));
       }),
     );
   }
   await walk('');
   return files;
+}
+
+async function hashFile(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
+}
+
+/**
+ * File hashes remembered by size, modification time and inode: reading a
+ * package's jars and schema files again for every reload costs more than the
+ * redeploy it decides on. Kept by whoever reloads repeatedly (the extension).
+ */
+export class FileHashCache {
+  private readonly entries = new Map<string, { key: string; hash: string }>();
+
+  async hash(file: string): Promise<string> {
+    const st = await fs.stat(file);
+    const key = `${st.size}:${st.mtimeMs}:${st.ino}`;
+    const known = this.entries.get(file);
+    if (known?.key === key) return known.hash;
+    const hash = await hashFile(file);
+    this.entries.set(file, { key, hash });
+    return hash;
+  }
 }

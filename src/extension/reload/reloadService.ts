@@ -9,7 +9,7 @@ import { isDockerError } from '../../core/docker/errors';
 import { isNcsCliError, NcsCli } from '../../core/nso/ncsCli';
 import { FileLoadedStateStore, reloadPackages, type ReloadReport } from '../../core/nso/reload';
 import type { ModuleDeletion, OperStatus } from '../../core/nso/reloadOutput';
-import type { ReloadStrategy } from '../../core/nso/reloadPlan';
+import { FileHashCache, type ReloadStrategy } from '../../core/nso/reloadPlan';
 import { toAbortSignal, type WorkbenchContext } from '../context';
 import type { ProdService } from '../prod/prodService';
 
@@ -39,6 +39,7 @@ export const forceReloadButton = 'Force Reload';
 export class ReloadService {
   private readonly diagnostics: vscode.DiagnosticCollection;
   private readonly store: FileLoadedStateStore;
+  private readonly hashCache = new FileHashCache();
   private cli: NcsCli | undefined;
   private running = false;
   private buildAndReloadInFlight = 0;
@@ -198,6 +199,7 @@ export class ReloadService {
               strategy: chosen,
               force,
               store: this.store,
+              hashCache: this.hashCache,
               signal,
               observer: {
                 info: (m) => {
