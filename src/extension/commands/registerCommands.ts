@@ -44,6 +44,7 @@ export function registerCommands(ctx: WorkbenchContext, views: Views, services: 
   register('nso.prod.stop', (uri?: vscode.Uri) => services.prod.stop(uri));
   register('nso.prod.restart', (uri?: vscode.Uri) => services.prod.restart(uri));
   register('nso.prod.remove', (uri?: vscode.Uri) => services.prod.remove(uri));
+  register('nso.prod.setAdminPassword', (v?: unknown) => services.prod.setAdminPassword(v));
   register('nso.reload.packages', (arg?: unknown) => services.reload.reload(arg));
   register('nso.reload.buildAndReload', (arg?: unknown) => services.reload.buildAndReload(arg));
   register('nso.reload.afterBuild', (b?: FinishedBuild) => services.reload.afterBuild(b));

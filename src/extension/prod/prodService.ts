@@ -104,6 +104,7 @@ export class ProdService {
     );
     const image = c.get<string>('prodImage', '').trim();
     const name = c.get<string>('prod.containerName', '').trim();
+    const network = c.get<string>('prod.network', '').trim();
     return {
       workspaceFolder: folder.uri.fsPath,
       packagesDir: this.packagesDir(folder),
@@ -116,6 +117,7 @@ export class ProdService {
       adminUser: this.adminUser(folder),
       ...(password ? { adminPassword: password } : {}),
       ...(hasConf ? { ncsConf: ncsConf.fsPath } : {}),
+      ...(network ? { network } : {}),
     };
   }
 
@@ -136,6 +138,27 @@ export class ProdService {
     if (entered === undefined) return undefined;
     await secrets.store(adminPasswordSecret, entered);
     return entered;
+  }
+
+  /**
+   * `NSO: Set Admin Password…`: replaces the stored password (asked, or given
+   * by a caller such as a test). It takes effect on the next first start of
+   * an empty /nso volume, as ADMIN_PASSWORD does.
+   */
+  async setAdminPassword(value?: unknown): Promise<void> {
+    const entered =
+      typeof value === 'string'
+        ? value
+        : await vscode.window.showInputBox({
+            title: 'NSO admin password',
+            prompt:
+              "New password for ADMIN_PASSWORD, kept in VS Code's secret storage. Leave empty for none.",
+            password: true,
+            ignoreFocusOut: true,
+          });
+    if (entered === undefined) return;
+    await this.ctx.extension.secrets.store(adminPasswordSecret, entered);
+    this.ctx.log.info('The NSO admin password was changed (not shown).');
   }
 
   // -------------------------------------------------------------------------
