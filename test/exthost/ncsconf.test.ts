@@ -1,0 +1,90 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { waitFor, workbenchExtension } from './support';
+
+/*
+ * The ncs.conf language server inside a real VS Code, on the sample
+ * workspace's ncs.conf: a typo in an element name gives a diagnostic without
+ * any schema (a mismatched end tag), and with nso.ncsConf.schemaPath naming
+ * the project's own YANG fixtures an unknown element with "did you mean".
+ * The document is edited in memory only and reverted at the end.
+ */
+
+const diagnosticTimeoutMs = 30_000;
+
+function confDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ncs.conf');
+}
+
+describe('ncs.conf language server in the extension host', function () {
+  this.timeout(120_000);
+  const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders![0]!;
+  const nso = (): vscode.WorkspaceConfiguration =>
+    vscode.workspace.getConfiguration('nso', folder().uri);
+  let doc: vscode.TextDocument;
+  let original = '';
+
+  before(async function () {
+    await waitFor('activation', () => workbenchExtension().isActive, 20_000);
+    await nso().update('ncsConf.schemaPath', undefined, vscode.ConfigurationTarget.Workspace);
+    const uri = vscode.Uri.file(path.join(folder().uri.fsPath, 'ncs.conf'));
+    doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'ncs-conf');
+    original = doc.getText();
+  });
+
+  after(async function () {
+    await nso().update('ncsConf.schemaPath', undefined, vscode.ConfigurationTarget.Workspace);
+    if (doc) {
+      await replaceAll(original);
+      assert.equal(doc.getText(), original);
+      assert.ok(await doc.save());
+    }
+  });
+
+  const replaceAll = async (text: string): Promise<void> => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+  };
+  const lineOf = (text: string, needle: string): number =>
+    text.slice(0, text.indexOf(needle)).split('\n').length - 1;
+
+  it('reports a mistyped start tag as malformed XML without a schema', async () => {
+    assert.ok(original.includes('<state-dir>'));
+    const broken = original.replace('<state-dir>', '<stat-dir>');
+    await replaceAll(broken);
+    const line = lineOf(broken, '<stat-dir>');
+    await waitFor(
+      'a diagnostic on the mistyped element',
+      () => confDiagnostics(doc.uri).some((d) => d.range.start.line === line),
+      diagnosticTimeoutMs,
+    );
+    const found = confDiagnostics(doc.uri).find((d) => d.range.start.line === line)!;
+    assert.equal(found.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(found.message, /stat-dir|state-dir/);
+  });
+
+  it('with nso.ncsConf.schemaPath, names the unknown element and suggests the right one', async () => {
+    const yangDir = path.join(workbenchExtension().extensionPath, 'test', 'fixtures', 'ncsconf');
+    const broken = original.replace(
+      /<state-dir>(.*?)<\/state-dir>/,
+      (_m, v: string) => `<stat-dir>${v}</stat-dir>`,
+    );
+    assert.notEqual(broken, original);
+    await replaceAll(broken);
+    await nso().update('ncsConf.schemaPath', [yangDir], vscode.ConfigurationTarget.Workspace);
+    const line = lineOf(broken, '<stat-dir>');
+    const suggests = (d: vscode.Diagnostic): boolean =>
+      d.range.start.line === line && /did you mean <state-dir>/.test(d.message);
+    await waitFor(
+      'a schema diagnostic suggesting <state-dir>',
+      () => confDiagnostics(doc.uri).some(suggests),
+      diagnosticTimeoutMs,
+    );
+    const found = confDiagnostics(doc.uri).find(suggests)!;
+    assert.match(found.message, /Unknown element <stat-dir>/);
+  });
+});
