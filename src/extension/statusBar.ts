@@ -114,7 +114,9 @@ export class NsoStatusBar implements vscode.Disposable {
         md.appendMarkdown(`Health check: ${c.health}${probe}${start}\n\n`);
       }
     }
-    if (health.packages) {
+    if (health.packages && health.packages.length === 0) {
+      md.appendMarkdown('Packages: none loaded\n\n');
+    } else if (health.packages) {
       const down = health.packages.filter((p) => p.operStatus !== 'up');
       md.appendMarkdown(
         `Packages: ${health.packages.length - down.length} up` +
