@@ -449,6 +449,40 @@ describe('building packages in the NSO build container', function () {
     });
   });
 
+  describe('the production image', function () {
+    it('a warning when it runs another NSO version than the build image compiles for', async function () {
+      // Our own tag on the simulator's production image, saying another version.
+      const prodTag = `nsowb-buildtest-prod-${process.pid}:6.5.2`;
+      execFileSync('docker', ['tag', 'nso-sim/cisco-nso-prod:6.4.1', prodTag]);
+      try {
+        const ws = workspace(
+          'versions',
+          new Map([['banner', path.join(samplePackages, 'banner')]]),
+        );
+        const warnings: string[] = [];
+        const mismatch = await runBuild(
+          env(ws, { prodImage: prodTag }),
+          {},
+          { warn: (w) => warnings.push(w) },
+        );
+        assert.equal(mismatch.status, 'succeeded');
+        assert.equal(mismatch.warnings.length, 1, warnings.join('\n'));
+        assert.match(
+          mismatch.warnings[0]!,
+          /is NSO 6\.4\.1 but the production image .* is NSO 6\.5\.2/,
+        );
+        assert.deepEqual(warnings, mismatch.warnings);
+
+        fs.rmSync(path.join(ws, 'packages', 'banner', 'load-dir'), { recursive: true });
+        const same = await runBuild(env(ws, { prodImage: 'nso-sim/cisco-nso-prod:6.4.1' }), {});
+        assert.equal(same.status, 'succeeded');
+        assert.deepEqual(same.warnings, []);
+      } finally {
+        execFileSync('docker', ['rmi', prodTag]);
+      }
+    });
+  });
+
   describe('broken copies of the sample give exactly one diagnostic at the right line', function () {
     it('a YANG syntax error (l3vpn.yang)', async function () {
       const ws = sampleWorkspace('yang-syntax');
@@ -488,6 +522,30 @@ describe('building packages in the NSO build container', function () {
       assert.equal(second.report.status, 'succeeded', describeReport(second.report));
       assert.deepEqual(second.started, ['l3vpn'], 'common-types stays up to date');
       assert.deepEqual(allDiagnostics(second.report), []);
+    });
+  });
+
+  describe('a compiler message about a file outside the workspace', function () {
+    it("stays whole, on the package's package-meta-data.xml", async function () {
+      const ws = workspace('outside', new Map([['banner', path.join(samplePackages, 'banner')]]));
+      const src = path.join(ws, 'packages', 'banner', 'src');
+      // The package compiles a module kept in the image, outside the packages folder.
+      fs.writeFileSync(
+        path.join(src, 'Makefile'),
+        fs
+          .readFileSync(path.join(src, 'Makefile'), 'utf8')
+          .replace(
+            'all: fxs',
+            'all: fxs outside\noutside:\n\tmkdir -p /tmp/vendor\n' +
+              '\tprintf \'module vendor {\\n  namespace "urn:vendor";\\n  prefix v;\\n  leaf x { type nosuchprefix:t; }\\n}\\n\' > /tmp/vendor/vendor.yang\n' +
+              '\t$(NCSC) -c -o /tmp/vendor/vendor.fxs /tmp/vendor/vendor.yang',
+          ),
+      );
+      const { report, output } = await build(env(ws));
+      const ds = allDiagnostics(report);
+      assert.equal(ds.length, 1, describeReport(report, output));
+      assert.equal(ds[0]!.file, path.join(ws, 'packages', 'banner', 'package-meta-data.xml'));
+      assert.match(ds[0]!.message, /^\/tmp\/vendor\/vendor\.yang:4: .*nosuchprefix/);
     });
   });
 

@@ -101,6 +101,42 @@ describe('Build All Packages in the extension host', function () {
     await waitFor('the diagnostic to clear', () => buildDiagnostics(uri).length === 0, 10_000);
   });
 
+  it('with nso.build.onSave, saving a file builds its package and updates Problems', async function () {
+    const config = vscode.workspace.getConfiguration('nso', folder().uri);
+    await config.update('build.onSave', true, vscode.ConfigurationTarget.WorkspaceFolder);
+    try {
+      const uri = vscode.Uri.file(yang());
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const i = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => /^\s*ncs:servicepoint\b/.test(l));
+      const at = doc.lineAt(i).text.indexOf('ncs:');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(uri, new vscode.Range(i, at, i, at + 3), 'nosuchprefix');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save());
+      await waitFor(
+        'a diagnostic from the build on save',
+        () => buildDiagnostics(uri).length === 1,
+        buildTimeoutMs,
+      );
+      assert.equal(buildDiagnostics(uri)[0]!.range.start.line, i);
+
+      const undo = new vscode.WorkspaceEdit();
+      undo.replace(uri, new vscode.Range(i, at, i, at + 'nosuchprefix'.length), 'ncs');
+      assert.ok(await vscode.workspace.applyEdit(undo));
+      assert.ok(await doc.save());
+      await waitFor(
+        'the diagnostic to clear',
+        () => buildDiagnostics(uri).length === 0,
+        buildTimeoutMs,
+      );
+    } finally {
+      await config.update('build.onSave', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
   it('offers the nso build tasks to Run Build Task', async function () {
     const tasks = await vscode.tasks.fetchTasks({ type: 'nso' });
     const names = tasks.map((t) => t.name).sort();
