@@ -21,6 +21,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const prod = ProdService.setup(ctx);
   const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
+  reload.useStatus(nso.status);
   const build = BuildFeature.setup(ctx, packages);
   const backups = setupBackups(ctx, prod);
   registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });

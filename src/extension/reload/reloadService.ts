@@ -26,6 +26,19 @@ export interface RuntimeStateSink {
   packages(): Promise<{ pkg: { dir: string } }[]>;
 }
 
+/** Where the status bar and Health view learn that a reload runs and how it ended. */
+export interface ReloadStatusSink {
+  beginActivity(kind: 'reloading', detail?: string): { end(): void };
+  publishResult(result: {
+    kind: 'reload';
+    ok: boolean;
+    summary: string;
+    at: number;
+    durationMs?: number;
+    packages?: { name: string; ok: boolean; message?: string }[];
+  }): void;
+}
+
 /** Lets tests answer the deletion modal; the modal itself is always shown. */
 export interface ReloadTestHooks {
   /** Called with the modal's text right before it is shown. */
@@ -42,7 +55,9 @@ export class ReloadService {
   private readonly hashCache = new FileHashCache();
   private cli: NcsCli | undefined;
   private running = false;
-  private buildAndReloadInFlight = 0;
+  /** Folders whose Build and Reload reloads by itself: the after-build hook leaves them. */
+  private readonly pendingBuildAndReload = new Set<string>();
+  private status: ReloadStatusSink | undefined;
   readonly testHooks: ReloadTestHooks = {};
 
   static setup(ctx: WorkbenchContext, prod: ProdService, view: RuntimeStateSink): ReloadService {
@@ -67,6 +82,11 @@ export class ReloadService {
     this.store = new FileLoadedStateStore(
       vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'loaded-packages').fsPath,
     );
+  }
+
+  /** Shows `reloading` and the last result in the status bar and Health view. */
+  useStatus(sink: ReloadStatusSink): void {
+    this.status = sink;
   }
 
   /** `nso.activeFileInPackage`: shows Build and Reload on the title of a package's files. */
@@ -113,12 +133,12 @@ export class ReloadService {
       );
       return undefined;
     }
-    this.buildAndReloadInFlight++;
+    this.pendingBuildAndReload.add(folder.uri.fsPath);
     let build: unknown;
     try {
       build = await vscode.commands.executeCommand('nso.build.all', folder.uri);
     } finally {
-      this.buildAndReloadInFlight--;
+      this.pendingBuildAndReload.delete(folder.uri.fsPath);
     }
     const status = buildStatus(build, folder);
     if (status !== 'succeeded') {
@@ -133,7 +153,8 @@ export class ReloadService {
    * build; a successful one reloads unless the setting is off.
    */
   async afterBuild(build: FinishedBuild | undefined): Promise<ReloadReport | undefined> {
-    if (!build || build.status !== 'succeeded' || this.buildAndReloadInFlight > 0) return undefined;
+    if (!build || build.status !== 'succeeded') return undefined;
+    if (this.pendingBuildAndReload.delete(build.workspaceFolder) || this.running) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(build.workspaceFolder));
     if (!folder) return undefined;
     if (
@@ -177,6 +198,10 @@ export class ReloadService {
     }
 
     let report: ReloadReport;
+    const activity = this.status?.beginActivity(
+      'reloading',
+      force ? 'packages reload force' : chosen,
+    );
     try {
       report = await vscode.window.withProgress(
         {
@@ -216,10 +241,36 @@ export class ReloadService {
       );
     } catch (error) {
       this.showError(error);
+      this.status?.publishResult({
+        kind: 'reload',
+        ok: false,
+        summary: error instanceof Error ? error.message : String(error),
+        at: Date.now(),
+      });
       return undefined;
+    } finally {
+      activity?.end();
     }
 
     this.testHooks.lastReport = report;
+    if (report.status !== 'deletionRefused') {
+      this.status?.publishResult({
+        kind: 'reload',
+        ok: ['ok', 'nothing', 'off'].includes(report.status),
+        summary: report.message,
+        at: Date.now(),
+        durationMs: report.durationMs,
+        packages: report.packages
+          .filter((p) => p.result !== undefined || p.operStatus !== undefined)
+          .map((p) => ({
+            name: p.name,
+            ok: p.result !== false && (p.operStatus?.status ?? 'up') === 'up',
+            ...(p.info || p.operStatus?.errorInfo
+              ? { message: p.info ?? p.operStatus?.errorInfo }
+              : {}),
+          })),
+      });
+    }
     this.apply(folder, report);
     this.ctx.log.info(
       `Reload (${report.action}, ${report.status}) in ${(report.durationMs / 1000).toFixed(1)} s: ${report.message}`,
