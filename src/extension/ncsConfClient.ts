@@ -9,14 +9,17 @@ import {
 import {
   schemaStatusChangedMethod,
   schemaStatusMethod,
+  setContainerContextMethod,
   setSchemaMethod,
   type NcsConfInitializationOptions,
   type SchemaSource,
   type SchemaStatus,
 } from '../shared/ncsConfProtocol';
 import type { WorkbenchContext } from './context';
+import { findContainerContext } from './ncsconf/containerContext';
 import {
   chooseSchemaFolder,
+  configuredYangDirs,
   currentSchemaSource,
   loadSchemaFromImage,
   storedSchemaKey,
@@ -94,6 +97,11 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
     if (client?.isRunning()) void client.sendNotification(setSchemaMethod, source);
   };
 
+  const sendContainerContext = async (): Promise<void> => {
+    const context = await findContainerContext(ctx);
+    if (client?.isRunning()) await client.sendNotification(setContainerContextMethod, context);
+  };
+
   const start = (): void => {
     if (client) return;
     const module = ctx.extension.asAbsolutePath('dist/server.js');
@@ -123,6 +131,7 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
       .then(async () => {
         ctx.subscriptions.push(c.onNotification(schemaStatusChangedMethod, showStatus));
         showStatus(await c.sendRequest<SchemaStatus>(schemaStatusMethod));
+        await sendContainerContext();
       })
       .catch((err: unknown) => {
         ctx.log.error(`The ncs.conf language server did not start: ${String(err)}`);
@@ -148,7 +157,20 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('nso.ncsConf.schemaPath')) sendSchema(currentSchemaSource(ctx));
+      // A schema read from an image follows the image: read it again from the new one.
+      const stored = ctx.extension.globalState.get<SchemaSource>(storedSchemaKey);
+      if (
+        client &&
+        stored &&
+        configuredYangDirs().length === 0 &&
+        (e.affectsConfiguration('nso.prodImage') || e.affectsConfiguration('nso.buildImage'))
+      ) {
+        void loadSchemaFromImage(ctx).then((source) => {
+          if (source) sendSchema(source);
+        });
+      }
     }),
+    ctx.onDidChangeDocker(() => void sendContainerContext()),
   );
 
   const isNcsConf = (doc: vscode.TextDocument): boolean => doc.languageId === 'ncs-conf';
