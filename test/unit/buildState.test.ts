@@ -11,12 +11,11 @@ import {
 } from '../../src/core/build/buildState';
 import {
   formatDiagnostic,
-  LineSplitter,
   summarize,
   type BuildReport,
   type PackageBuildResult,
 } from '../../src/core/build/runBuild';
-import { laneArgv, laneRecord } from '../../src/core/build/buildLane';
+import { laneArgv, laneRecord, LineSplitter } from '../../src/core/build/buildLane';
 import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
 

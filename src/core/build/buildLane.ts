@@ -59,7 +59,7 @@ export class BuildLane {
   private readonly marker = `@@nso-workbench-build-end-${randomBytes(8).toString('hex')}@@`;
   private current: Current | undefined;
   private nextId = 1;
-  private rest = '';
+  private readonly lines = new LineSplitter((l) => this.line(l));
   private ended: { error?: unknown; exitCode?: number } | undefined;
   readonly finished: Promise<void>;
 
@@ -103,9 +103,7 @@ export class BuildLane {
   }
 
   private take(text: string): void {
-    const parts = (this.rest + text).split('\n');
-    this.rest = parts.pop()!;
-    for (const raw of parts) this.line(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+    this.lines.push(text);
   }
 
   private line(line: string): void {
@@ -128,11 +126,25 @@ export class BuildLane {
   }
 
   private end(how: { error?: unknown; exitCode?: number }): void {
-    if (this.rest !== '') this.line(this.rest);
-    this.rest = '';
+    this.lines.end();
     this.ended = how;
     const c = this.current;
     this.current = undefined;
     c?.resolve({ kind: 'laneEnded', ...how });
+  }
+}
+
+/** Splits streamed text into lines (without their newline or a trailing CR). */
+export class LineSplitter {
+  private rest = '';
+  constructor(private readonly emit: (line: string) => void) {}
+  push(text: string): void {
+    const parts = (this.rest + text).split('\n');
+    this.rest = parts.pop()!;
+    for (const l of parts) this.emit(l.endsWith('\r') ? l.slice(0, -1) : l);
+  }
+  end(): void {
+    if (this.rest !== '') this.emit(this.rest);
+    this.rest = '';
   }
 }

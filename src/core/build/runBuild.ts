@@ -721,21 +721,6 @@ async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-/** Splits streamed text into lines (without their newline or a trailing CR). */
-export class LineSplitter {
-  private rest = '';
-  constructor(private readonly emit: (line: string) => void) {}
-  push(text: string): void {
-    const parts = (this.rest + text).split('\n');
-    this.rest = parts.pop()!;
-    for (const l of parts) this.emit(l.endsWith('\r') ? l.slice(0, -1) : l);
-  }
-  end(): void {
-    if (this.rest !== '') this.emit(this.rest);
-    this.rest = '';
-  }
-}
-
 /** One line per package and a total, e.g. "4 packages: 2 built, 1 up to date, 1 failed". */
 export function summarize(report: BuildReport): string {
   if (report.status === 'cancelled' && report.packages.length === 0) return 'Build cancelled.';
