@@ -16,6 +16,7 @@ import {
   type SchemaStatus,
 } from '../shared/ncsConfProtocol';
 import type { WorkbenchContext } from './context';
+import { applyToRunningNso, applyToRunningNsoCommand } from './ncsconf/applyCommand';
 import { findContainerContext } from './ncsconf/containerContext';
 import {
   chooseSchemaFolder,
@@ -139,6 +140,9 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
   };
 
   ctx.subscriptions.push(
+    vscode.commands.registerCommand(applyToRunningNsoCommand, (uri?: vscode.Uri) =>
+      applyToRunningNso(ctx, uri),
+    ),
     vscode.commands.registerCommand(loadSchemaCommand, async () => {
       const choice = await vscode.window.showQuickPick(
         [
