@@ -101,9 +101,14 @@ export class PrivateEngine {
   async start(): Promise<void> {
     fs.mkdirSync(this.dir, { recursive: true });
     const log = fs.openSync(path.join(this.dir, 'dockerd.log'), 'a');
+    // Its own network namespace: a second dockerd in the host's namespace
+    // takes down the shared engine's docker0 bridge when it starts or stops,
+    // and every other container on the default network fails after that.
     this.child = spawn(
-      'dockerd',
+      'unshare',
       [
+        '--net',
+        'dockerd',
         '--host',
         this.host,
         '--data-root',
