@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 
-import { isDockerError } from '../../core/docker/errors';
+import { type ContainerSource, followContainerLogs } from '../../core/watch/logFollower';
 import type { WorkbenchContext } from '../context';
 import type { NsoStatus } from '../health/nsoStatus';
 
@@ -36,9 +36,6 @@ class ContainerLogPty implements vscode.Pseudoterminal {
   readonly onDidWrite = this.writeEmitter.event;
   readonly onDidClose = this.closeEmitter.event;
   private readonly abort = new AbortController();
-  /** Nanoseconds since the epoch of the last line shown: reattaching skips up to it. */
-  private lastNanos = 0n;
-  private lastTimestamp: string | undefined;
 
   constructor(
     private readonly ctx: WorkbenchContext,
@@ -72,97 +69,34 @@ class ContainerLogPty implements vscode.Pseudoterminal {
   }
 
   private async follow(): Promise<void> {
-    const signal = this.abort.signal;
-    let first = true;
-    while (!signal.aborted) {
-      const container = this.status.container(this.id);
-      const client = this.status.docker;
-      if (!container) {
-        this.write(dim(`\n— ${this.name} was removed —\n`));
-        return;
-      }
-      if (!client) {
-        await this.nextChange();
-        continue;
-      }
-      if (!first && container.state !== 'running') {
-        await this.nextChange();
-        continue;
-      }
-
-      try {
-        const since = this.lastTimestamp ? sinceArgument(this.lastTimestamp) : undefined;
-        for await (const line of client.followLogs(this.id, {
-          signal,
-          timestamps: true,
-          ...(since !== undefined ? { since } : { tail: initialTailLines }),
-        })) {
-          const nanos = line.timestamp ? timestampNanos(line.timestamp) : 0n;
-          if (nanos !== 0n && nanos <= this.lastNanos) continue;
-          if (nanos !== 0n) {
-            this.lastNanos = nanos;
-            this.lastTimestamp = line.timestamp;
-          }
-          this.write(`${line.stream === 'stderr' ? red(line.text) : line.text}\n`);
-        }
-        if (signal.aborted) return;
-        const exit = this.status.container(this.id)?.details?.state.exitCode;
-        this.write(
-          dim(
-            `\n— ${this.name} stopped${exit !== undefined ? ` (exit ${exit})` : ''}; waiting for it to start again —\n`,
-          ),
-        );
-      } catch (error) {
-        if (signal.aborted) return;
-        if (isDockerError(error, 'notFound')) {
-          this.write(dim(`\n— ${this.name} was removed —\n`));
-          return;
-        }
-        const message = error instanceof Error ? error.message : String(error);
-        this.ctx.log.warn(`Following the log of ${this.name}: ${message}`);
-        this.write(red(`\n— ${message} —\n`));
-      }
-      first = false;
-      await this.nextChange();
-    }
+    const status = this.status;
+    const source: ContainerSource = {
+      container: (id) => status.container(id),
+      client: () => status.docker,
+      live: () => status.connectionStatus?.phase === 'live',
+      onChange: (listener) => {
+        const a = status.onDidChangeContainers(listener);
+        const b = status.onDidChangeConnection(listener);
+        return {
+          dispose: () => {
+            a.dispose();
+            b.dispose();
+          },
+        };
+      },
+    };
+    await followContainerLogs(
+      source,
+      this.id,
+      this.name,
+      {
+        line: (line) => this.write(`${line.stream === 'stderr' ? red(line.text) : line.text}\n`),
+        note: (kind, text) => {
+          if (kind === 'error') this.ctx.log.warn(`Following the log of ${this.name}: ${text}`);
+          this.write(kind === 'error' ? red(`\n— ${text} —\n`) : dim(`\n— ${text} —\n`));
+        },
+      },
+      { signal: this.abort.signal, tailLines: initialTailLines },
+    );
   }
-
-  /** Resolves at the next change of the containers or the connection (or when closed). */
-  private nextChange(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        containers.dispose();
-        connection.dispose();
-        this.abort.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const containers = this.status.onDidChangeContainers(() => {
-        const c = this.status.container(this.id);
-        if (!c || c.state === 'running') done();
-      });
-      const connection = this.status.onDidChangeConnection((s) => {
-        if (s?.phase === 'live') done();
-      });
-      this.abort.signal.addEventListener('abort', done, { once: true });
-    });
-  }
-}
-
-/** RFC 3339 with nanoseconds → nanoseconds since the epoch (0n when unreadable). */
-export function timestampNanos(ts: string): bigint {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
-  if (!m) return 0n;
-  const wholeSecondsMs = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(wholeSecondsMs)) return 0n;
-  const fraction = (m[2] ?? '').padEnd(9, '0').slice(0, 9);
-  return BigInt(wholeSecondsMs) * 1_000_000n + BigInt(fraction);
-}
-
-/** Docker's `since` as `<seconds>.<nanoseconds>`, which the engine reads exactly. */
-export function sinceArgument(ts: string): string | undefined {
-  const nanos = timestampNanos(ts);
-  if (nanos === 0n) return undefined;
-  const seconds = nanos / 1_000_000_000n;
-  const rest = nanos % 1_000_000_000n;
-  return `${seconds}.${rest.toString().padStart(9, '0')}`;
 }
