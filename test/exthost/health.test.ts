@@ -111,6 +111,30 @@ describe('NSO health in the status bar and views', function () {
     assert.ok(container.children.some((c) => /^Health check — healthy/.test(c)));
   });
 
+  it('opens ncs.log read-only and follows new lines; inspects and copies the container', async () => {
+    await vscode.commands.executeCommand('nso.containers.openNsoLog', name, 'ncs.log');
+    const log = vscode.window.activeTextEditor?.document;
+    assert.equal(log?.uri.scheme, 'nso-log');
+    assert.equal(log.languageId, 'nso-log');
+    assert.match(log.getText(), /NCS started/);
+
+    const marker = `marker ${Date.now()}`;
+    await dockerOk(['exec', name, 'sh', '-c', 'echo "$1" >> /log/ncs.log', 'append', marker]);
+    await waitFor('the new line in the editor', () => log.getText().includes(marker), 20_000);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    await vscode.commands.executeCommand('nso.containers.inspect', name);
+    const inspected = vscode.window.activeTextEditor?.document;
+    assert.equal(inspected?.uri.scheme, 'nso-inspect');
+    const details = JSON.parse(inspected.getText()) as { name: string; id: string };
+    assert.equal(details.name, name);
+    assert.match(details.id, /^[0-9a-f]{64}$/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    await vscode.commands.executeCommand('nso.containers.copyName', name);
+    assert.equal(await vscode.env.clipboard.readText(), name);
+  });
+
   it('turns unhealthy when NSO is frozen, with the error colour, and heals', async () => {
     await dockerOk(['exec', name, 'pkill', '-STOP', '-x', 'ncs.smp']);
     const sick = await statusBarShows(/NSO 6\.4\.1 unhealthy/);
