@@ -30,28 +30,11 @@ import {
   dockerOk,
   eventually,
   inVolume,
+  killRestoreWhileUnpacking,
   prodImage,
   setDevice,
   startNso,
 } from './backupSupport';
-
-/** Kills the restore container once ncs-backup has begun unpacking (its staging folder exists). */
-async function killWhileUnpacking(helperFilter: string[]): Promise<boolean> {
-  const helper = await eventually(
-    async () => (await docker(helperFilter)).stdout.trim(),
-    (id) => id !== '',
-    'the restore container',
-  );
-  await eventually(
-    async () =>
-      (await docker(['exec', helper, 'find', '/nso', '-maxdepth', '1', '-name', '.ncs-restore*']))
-        .stdout,
-    (found) => found.trim() !== '',
-    'ncs-backup to start unpacking',
-    30_000,
-  );
-  return (await docker(['kill', helper])).code === 0;
-}
 
 describe('Restoring an NSO backup into the production container', function () {
   this.timeout(300_000);
@@ -205,6 +188,11 @@ describe('Restoring an NSO backup into the production container', function () {
       const { entry } = await takeBackup(dockerClient, nso);
       await setDevice(nso, 'r4', '10.0.0.4');
       const plan = await planRestore(dockerClient, nso, entry.name);
+      const runOldsBefore = (
+        await inVolume(['--volumes-from', nso], ['bash', '-c', 'ls -d /nso/run.old*'])
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
       const helperFilter = ['ps', '-q', '--filter', `label=${backupHelperLabel}=${nso}`];
       let killed: Promise<boolean> = Promise.resolve(false);
       let failure: RestoreFailure | undefined;
@@ -212,7 +200,7 @@ describe('Restoring an NSO backup into the production container', function () {
         await executeRestore(dockerClient, plan, {
           stateDir,
           onProgress: (p) => {
-            if (p.step === 'restore') killed = killWhileUnpacking(helperFilter);
+            if (p.step === 'restore') killed = killRestoreWhileUnpacking(nso);
           },
         });
         assert.fail('the restore should have failed');
@@ -222,7 +210,10 @@ describe('Restoring an NSO backup into the production container', function () {
       }
       assert.ok(await killed, 'the restore container was killed while unpacking');
       assert.equal(failure.step, 'restore');
-      assert.match(failure.message, /stopped at "Running ncs-backup --restore"/);
+      assert.match(
+        failure.message,
+        /stopped at "Running ncs-backup --restore": the restore container stopped while ncs-backup --restore was running \(exit code 137\)/,
+      );
       assert.ok(failure.state, 'the state was read');
       assert.equal(failure.state.containerExists, true);
       assert.equal(failure.state.containerRunning, false);
@@ -246,10 +237,13 @@ describe('Restoring an NSO backup into the production container', function () {
         ['bash', '-c', 'grep -l 10.0.0.4 /nso/run/cdb/A.cdb; ls -d /nso/run.old*'],
       );
       assert.match(view.stdout, /A\.cdb/, view.stdout + view.stderr);
-      assert.ok(
-        view.stdout.split('\n').filter((l) => /^\/nso\/run\.old/.test(l)).length >= 2,
-        view.stdout,
-      );
+      const runOldsAfter = view.stdout.split('\n').filter((l) => /^\/nso\/run\.old/.test(l));
+      // /nso/run.old itself was renamed aside first (ncs-backup would delete it): the journal says where.
+      const renamed = journal.preservedRunOld?.at(-1);
+      for (const dir of runOldsBefore) {
+        const now = dir === '/nso/run.old' ? renamed : dir;
+        assert.ok(now && runOldsAfter.includes(now), `${dir} is kept (as ${now}): ${view.stdout}`);
+      }
       assert.equal((await docker(helperFilter)).stdout.trim(), '', 'no helper is left running');
 
       // Resume finishes the restore.
@@ -278,6 +272,8 @@ describe('Restoring an NSO backup into the production container', function () {
       await docker([
         'run',
         '--rm',
+        '--network',
+        'none',
         '-v',
         `${hostDir}:/x`,
         '--entrypoint',

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 
 import { createDockerClient, type DockerClient } from '../../src/core/docker';
+import { backupHelperLabel, backupHelperPurposeLabel } from '../../src/core/nso/backup';
 
 export const prodImage = 'nso-sim/cisco-nso-prod:6.4.1';
 export const runPrefix = `nsowb-backuptest-${process.pid}-${Date.now().toString(36)}`;
@@ -204,6 +205,8 @@ export async function inVolume(volumeArgs: string[], argv: string[]): Promise<Re
   return docker([
     'run',
     '--rm',
+    '--network',
+    'none',
     ...volumeArgs,
     '--entrypoint',
     argv[0]!,
@@ -222,4 +225,41 @@ export async function cleanup(): Promise<void> {
   if (names.length > 0) await docker(['volume', 'rm', '-f', ...names]);
   if (networkReady !== undefined) await docker(['network', 'rm', testNetwork]);
   networkReady = undefined;
+}
+
+/**
+ * Kills the one-off restore container of `nso` once ncs-backup has begun
+ * unpacking (its staging folder exists). The wait runs inside that container,
+ * so the kill follows within milliseconds. Resolves to whether it killed.
+ */
+export async function killRestoreWhileUnpacking(nso: string): Promise<boolean> {
+  const helper = await eventually(
+    async () =>
+      (
+        await docker([
+          'ps',
+          '-q',
+          '--filter',
+          `label=${backupHelperLabel}=${nso}`,
+          '--filter',
+          `label=${backupHelperPurposeLabel}=restore`,
+        ])
+      ).stdout.trim(),
+    (id) => id !== '' && !id.includes('\n'),
+    'the restore container',
+    120_000,
+  );
+  const seen = await docker(
+    [
+      'exec',
+      helper,
+      'sh',
+      '-c',
+      'until [ -n "$(find /nso -maxdepth 1 -name \'.ncs-restore*\')" ]; do :; done',
+    ],
+    undefined,
+    60_000,
+  );
+  if (seen.code !== 0) return false;
+  return (await docker(['kill', helper])).code === 0;
 }

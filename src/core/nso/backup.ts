@@ -21,6 +21,11 @@ export const runOldDir = '/nso/run.old';
 /** On helper containers: the production container they serve. */
 export const backupHelperLabel = 'org.nso-workbench.backup-helper-of';
 
+/** On helper containers: `restore` for the one that runs ncs-backup --restore, else `access`. */
+export const backupHelperPurposeLabel = 'org.nso-workbench.backup-helper-purpose';
+
+export type HelperPurpose = 'restore' | 'access';
+
 export type BackupKind =
   /** `ncs-<vsn>@<date>.backup[.gz]` as ncs-backup names it. */
   | 'backup'
@@ -482,14 +487,17 @@ export async function openBackupAccess(
 export async function startHelper(
   docker: DockerClient,
   details: ContainerDetails,
-  options: RunOptions = {},
+  options: RunOptions & { purpose?: HelperPurpose } = {},
 ): Promise<string> {
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   const id = await docker.createContainer(
     {
       image: details.imageId,
       name: `${details.name}-backup-helper-${suffix}`,
-      labels: { [backupHelperLabel]: details.name },
+      labels: {
+        [backupHelperLabel]: details.name,
+        [backupHelperPurposeLabel]: options.purpose ?? 'access',
+      },
       env: details.env,
       user: '0',
       // Any image with coreutils has tail; `sleep infinity` is not everywhere.

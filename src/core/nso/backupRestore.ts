@@ -822,7 +822,7 @@ async function runSteps(
 
       progress('helper');
       const details = (await inspectOrUndefined(docker, name)) ?? detailsFromRecord(journal.record);
-      helper = await startHelper(docker, details);
+      helper = await startHelper(docker, details, { purpose: 'restore' });
       await complete(journal, 'helper', helper.slice(0, 12));
 
       // ncs-backup deletes an existing run.old before moving run there: move it aside first.
@@ -861,7 +861,7 @@ async function runSteps(
       journal.restoreOutput = output;
       const outcome = parseRestoreOutput(output);
       if (result.exitCode !== 0 || !outcome.ok) {
-        const died = await helperEnded(docker, helper);
+        const died = await helperEnded(docker, helper, /ERROR\s*\*\*/.test(output));
         const said = outcome.ok ? `exit code ${result.exitCode}` : outcome.message;
         throw new Error(
           died
@@ -1161,7 +1161,21 @@ export class RestoreQuestions {
   }
 }
 
-async function helperEnded(docker: DockerClient, helper: string): Promise<string | undefined> {
+/**
+ * How the restore container ended, or undefined while it runs. A killed
+ * container ends the exec a moment before Docker marks it stopped, hence the
+ * short wait when ncs-backup did not say why it failed.
+ */
+async function helperEnded(
+  docker: DockerClient,
+  helper: string,
+  ncsBackupSaidWhy: boolean,
+): Promise<string | undefined> {
+  if (!ncsBackupSaidWhy) {
+    await docker
+      .waitContainer(helper, { condition: 'not-running', timeoutMs: autoRemoveWaitMs })
+      .catch(() => undefined);
+  }
   const details = await inspectOrUndefined(docker, helper).catch(() => undefined);
   if (details === undefined) return 'it was removed';
   if (details.state.running) return undefined;

@@ -349,6 +349,7 @@ export class BackupActions {
       signal: AbortSignal,
     ) => Promise<RestoreReport>,
   ): Promise<RestoreReport | undefined> {
+    const held = this.view.hold();
     try {
       const report = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title, cancellable: true },
@@ -402,10 +403,13 @@ export class BackupActions {
       }
       return report;
     } catch (error) {
+      held.dispose();
+      this.view.refresh();
       if (isRestoreFailure(error)) await this.showRestoreFailure(error);
       else this.showError('Restore', error);
       return undefined;
     } finally {
+      held.dispose();
       this.view.refresh();
     }
   }

@@ -71,6 +71,8 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
   private timer: NodeJS.Timeout | undefined;
   private watching: AbortController | undefined;
   private watchedIds = new Set<string>();
+  private holds = 0;
+  private refreshWhenReleased = false;
 
   static setup(ctx: WorkbenchContext, source: ProductionContainerSource): BackupsView {
     const view = new BackupsView(ctx, source);
@@ -100,8 +102,31 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
 
   /** Reads everything again (after an action, or when asked). */
   refresh(): void {
+    if (this.holds > 0) {
+      this.refreshWhenReleased = true;
+      return;
+    }
     this.states.clear();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Keeps the view as it is while a restore runs: reading it would start a
+   * helper container beside the restore's for a container that is about to
+   * change anyway. Refreshes once released.
+   */
+  hold(): vscode.Disposable {
+    this.holds++;
+    let released = false;
+    return new vscode.Disposable(() => {
+      if (released) return;
+      released = true;
+      this.holds--;
+      if (this.holds === 0 && this.refreshWhenReleased) {
+        this.refreshWhenReleased = false;
+        this.refresh();
+      }
+    });
   }
 
   scheduleRefresh(): void {
