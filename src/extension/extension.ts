@@ -22,6 +22,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
   reload.useStatus(nso.status);
+  ctx.subscriptions.push(prod.onDidChange(() => nso.status.selectionChanged()));
   const build = BuildFeature.setup(ctx, packages);
   const backups = setupBackups(ctx, prod);
   registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });

@@ -167,6 +167,11 @@ export class HealthMonitor {
     if (result.kind === 'reload') this.requestProbe();
   }
 
+  /** Assesses again: which container to follow may have changed without a Docker event. */
+  reassess(): void {
+    this.update();
+  }
+
   /** Asks NSO now (the Health view was opened or refreshed). Resolves when the answer is in. */
   async probeNow(): Promise<void> {
     this.requestProbe();

@@ -37,12 +37,14 @@ export class ContainerActions {
   ) {}
 
   async start(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('start containers')) return;
     const c = await this.pick(target, 'Start which container?', (x) => x.state !== 'running');
     if (!c) return;
     await this.run(`Starting ${c.name}`, (client) => client.startContainer(c.id));
   }
 
   async stop(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('stop containers')) return;
     const c = await this.pick(target, 'Stop which container?', (x) => x.state === 'running');
     if (!c) return;
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
@@ -52,6 +54,7 @@ export class ContainerActions {
   }
 
   async restart(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('restart containers')) return;
     const c = await this.pick(target, 'Restart which container?');
     if (!c) return;
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
@@ -65,6 +68,7 @@ export class ContainerActions {
    * the second button and then confirms again, having been told what they hold.
    */
   async remove(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('remove containers')) return;
     const c = await this.pick(target, 'Remove which container?');
     if (!c) return;
     const mounts = c.details?.mounts ?? [];
@@ -128,6 +132,7 @@ export class ContainerActions {
 
   /** `ncs_cli -u <admin> -C` (or -J by `nso.cli.style`) in a terminal. */
   async openCli(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('open the NSO CLI')) return;
     const c = await this.pick(target, 'Open the NSO CLI of which container?', isRunningProd);
     if (!c || !this.requireRunning(c)) return;
     const style =
@@ -148,6 +153,7 @@ export class ContainerActions {
   }
 
   async openShell(target: ContainerTarget): Promise<void> {
+    if (!this.requireTrust('open a shell in a container')) return;
     const c = await this.pick(
       target,
       'Open a shell in which container?',
@@ -285,6 +291,18 @@ export class ContainerActions {
         .then((a) => a && this.ctx.log.show());
     }
     return client;
+  }
+
+  /** Reading is fine anywhere; changing containers or running commands needs trust. */
+  private requireTrust(what: string): boolean {
+    if (this.ctx.trusted) return true;
+    void vscode.window
+      .showWarningMessage(
+        `NSO Workbench does not ${what} in an untrusted workspace.`,
+        'Manage Trust',
+      )
+      .then((a) => (a ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+    return false;
   }
 
   private requireRunning(c: WatchedContainer): boolean {

@@ -55,7 +55,7 @@ export class NsoStatus implements vscode.Disposable {
     this.monitor = new HealthMonitor({
       workspacePaths: () => (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
       adminUser: () => adminUser(this.monitor.prodContainer()),
-      preferredContainer: () => ctx.extension.workspaceState.get<string>(preferredKey),
+      preferredContainer: () => this.preferredContainer(),
       log: (level, message) => ctx.log[level](message),
     });
     this.monitor.onHealthChanged((h) => this.healthEmitter.fire(h));
@@ -121,8 +121,32 @@ export class NsoStatus implements vscode.Disposable {
   /** Follows this container in the Health view and status bar (undefined: back to automatic). */
   async useContainer(idOrName: string | undefined): Promise<void> {
     await this.ctx.extension.workspaceState.update(preferredKey, idOrName);
+    this.selectionChanged();
+  }
+
+  /**
+   * The container to follow may have changed without a Docker event (a
+   * container was attached with Use Existing Container…): look again.
+   */
+  selectionChanged(): void {
+    this.monitor.reassess();
     this.containersEmitter.fire();
-    void this.monitor.probeNow();
+  }
+
+  /**
+   * The container the user chose: here, or through Use Existing Container…
+   * of the production-container feature (kept per workspace folder under
+   * `nso.prod.attached:<folder uri>`).
+   */
+  private preferredContainer(): string | undefined {
+    const state = this.ctx.extension.workspaceState;
+    const chosen = state.get<string>(preferredKey);
+    if (chosen) return chosen;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const attached = state.get<string>(`nso.prod.attached:${folder.uri.toString()}`);
+      if (attached) return attached;
+    }
+    return undefined;
   }
 
   /** Skips the reconnect delay (the user pressed Retry). */
