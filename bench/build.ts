@@ -24,7 +24,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { MemoryBuildStateStore, type BuildStateStore } from '../src/core/build/buildState';
-import { runBuild, type BuildEnvironment, type BuildReport } from '../src/core/build/runBuild';
+import {
+  runBuild,
+  type BuildEnvironment,
+  type BuildReport,
+  type VersionCheckCache,
+} from '../src/core/build/runBuild';
 import { createDockerClient } from '../src/core/docker';
 import {
   chooseNsoImage,
@@ -227,8 +232,11 @@ async function main(): Promise<number> {
   const engine = await docker.info();
   const cpus = engine.cpus;
   const folders: string[] = [];
+  // As the extension does: one NSO version comparison per image for a while.
+  const versionChecks: VersionCheckCache = new Map();
   const env = (ws: string, store: BuildStateStore, parallelism: number): BuildEnvironment => ({
     docker,
+    versionChecks,
     workspaceFolder: ws,
     buildImage: image.image.id,
     store,

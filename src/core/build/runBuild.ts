@@ -16,6 +16,7 @@ import {
   ensureBuildContainer,
   ncscVersion,
   versionMismatchWarning,
+  type BuildContainer,
   type NsoImage,
 } from '../nso/buildContainer';
 import { buildOrder } from '../packages/buildOrder';
@@ -52,7 +53,17 @@ export interface BuildEnvironment {
   /** Extra labels for the build container (tests mark theirs). */
   containerLabels?: Labels;
   containerNamePrefix?: string;
+  /**
+   * Remembers the NSO version comparison of the build and production images
+   * for a while, for a face that builds often (the extension); without it
+   * every build that runs make compares them again.
+   */
+  versionChecks?: VersionCheckCache;
 }
+
+/** Per build image id and configured production image: the warning (or none) and when. */
+export type VersionCheckCache = Map<string, { warning: string | undefined; at: number }>;
+const versionCheckTtlMs = 5 * 60_000;
 
 /** What the build tells its face while it runs. All optional. */
 export interface BuildObserver {
@@ -181,7 +192,12 @@ export async function runBuild(
     return finish();
   };
 
-  // 1. The packages, as NSO would load them.
+  // 1. The packages, as NSO would load them; meanwhile, the build image (its
+  // id is part of every build key).
+  const imageChoice = chooseNsoImage(env.docker, 'build', env.buildImage, signal).then(
+    (choice) => ({ choice }),
+    (error: unknown) => ({ error }),
+  );
   const discovery = await discoverPackages(env.workspaceFolder, packagesPath);
   report.packagesDir = discovery.packagesDir;
   report.problems = discovery.problems;
@@ -254,23 +270,51 @@ export async function runBuild(
     return finish();
   }
 
-  // 3. The build image (its id is part of every build key).
-  let image: NsoImage;
-  try {
-    const choice = await chooseNsoImage(env.docker, 'build', env.buildImage, signal);
-    if (!choice.ok) {
-      report.failure = { kind: 'noImage', message: choice.message, imageMissing: choice.reason };
-      report.status = 'failed';
-      return finish();
-    }
-    image = choice.image;
-    report.image = image;
-  } catch (err) {
-    return dockerFailure(err);
+  // 3. The build image.
+  const chosen = await imageChoice;
+  if ('error' in chosen) return dockerFailure(chosen.error);
+  if (!chosen.choice.ok) {
+    report.failure = {
+      kind: 'noImage',
+      message: chosen.choice.message,
+      imageMissing: chosen.choice.reason,
+    };
+    report.status = 'failed';
+    return finish();
   }
+  const image = chosen.choice.image;
+  report.image = image;
 
   // 4. Hash what each package's build reads; decide what is up to date.
+  // When a package is sure to build (never built, or a clean build), the
+  // container and the first lane start meanwhile: they take longer than hashing.
   const records = await env.store.load();
+  const containerSpec = {
+    workspaceFolder: env.workspaceFolder,
+    packagesDir: discovery.packagesDir,
+    image,
+    ...(env.containerLabels ? { labels: env.containerLabels } : {}),
+    ...(env.containerNamePrefix ? { namePrefix: env.containerNamePrefix } : {}),
+  };
+  const configured = env.parallelism && env.parallelism > 0 ? Math.floor(env.parallelism) : 0;
+  const startContainer = (): Promise<
+    { c: BuildContainer; lane: BuildLane; parallelism: number } | { error: unknown }
+  > =>
+    Promise.all([
+      ensureBuildContainer(env.docker, containerSpec, signal),
+      configured > 0 ? configured : env.docker.info({ signal }).then((i) => i.cpus),
+    ]).then(
+      ([c, parallelism]) => ({
+        c,
+        lane: new BuildLane(env.docker, c.name, signal),
+        parallelism: Math.max(1, parallelism),
+      }),
+      (error: unknown) => ({ error }),
+    );
+  let early =
+    request.clean || planned.some((p) => records[p.pkg.name]?.key === undefined)
+      ? startContainer()
+      : undefined;
   await forEachLimited(planned, hashConcurrency, async (p) => {
     p.hasMakefile = await isFile(path.join(p.pkg.dir, 'src', 'Makefile'));
   });
@@ -309,46 +353,31 @@ export async function runBuild(
   for (const p of planned) if (p.result) observer.packageFinished?.(p.result);
   const toBuild = planned.filter((p) => !p.result);
   if (toBuild.length === 0) {
+    const started = await early;
+    if (started && 'lane' in started) await started.lane.close();
     report.packages = planned.map((p) => p.result!);
     return finish();
   }
 
   // 5. The container, and how many packages to build at once.
-  let container: string;
-  let versionCheck: Promise<void> = Promise.resolve();
-  try {
-    const c = await ensureBuildContainer(
-      env.docker,
-      {
-        workspaceFolder: env.workspaceFolder,
-        packagesDir: discovery.packagesDir,
-        image,
-        ...(env.containerLabels ? { labels: env.containerLabels } : {}),
-        ...(env.containerNamePrefix ? { namePrefix: env.containerNamePrefix } : {}),
-      },
-      signal,
-    );
-    container = c.name;
-    report.container = c.name;
-    observer.info?.(
-      c.created
-        ? `Created build container ${c.name} from ${image.ref} (${c.created}).`
-        : `Using build container ${c.name} (${image.ref}).`,
-    );
-    // Off the critical path: listing images can take longer than a small package's make.
-    versionCheck = checkVersions(env, image, c.name, report, observer, signal).catch(
-      (err: unknown) => {
-        if (!signal?.aborted) observer.warn?.(`Could not compare NSO versions: ${String(err)}`);
-      },
-    );
-    report.parallelism =
-      env.parallelism && env.parallelism > 0
-        ? Math.floor(env.parallelism)
-        : (await env.docker.info({ signal })).cpus;
-    report.parallelism = Math.max(1, report.parallelism);
-  } catch (err) {
-    return dockerFailure(err);
-  }
+  early ??= startContainer();
+  const ready = await early;
+  if ('error' in ready) return dockerFailure(ready.error);
+  const { c, lane: firstLane, parallelism } = ready;
+  const container = c.name;
+  report.container = container;
+  report.parallelism = parallelism;
+  observer.info?.(
+    c.created
+      ? `Created build container ${container} from ${image.ref} (${c.created}).`
+      : `Using build container ${container} (${image.ref}).`,
+  );
+  // Off the critical path: listing images can take longer than a small package's make.
+  const versionCheck = checkVersions(env, image, container, report, observer, signal).catch(
+    (err: unknown) => {
+      if (!signal?.aborted) observer.warn?.(`Could not compare NSO versions: ${String(err)}`);
+    },
+  );
 
   // 6. Run make, dependencies first, up to `parallelism` at once.
   const stop: { kind?: 'diskFull' | 'containerStopped' | 'docker'; message?: string } = {};
@@ -376,15 +405,15 @@ export async function runBuild(
     records[name]?.lastDurationMs ?? (plannedByName.get(name)!.pkg.kinds.java ? 10_000 : 1000);
   const scheduled = toBuild.map((p) => ({ name: p.pkg.name, requires: p.requires }));
   // Lanes: one exec each, made when needed, reused for the next package.
-  const lanes: BuildLane[] = [];
-  const idleLanes: BuildLane[] = [];
+  const lanes: BuildLane[] = [firstLane];
+  const idleLanes: BuildLane[] = [firstLane];
   const newLane = (): BuildLane => {
     const lane = new BuildLane(env.docker, container, signal);
     lanes.push(lane);
     return lane;
   };
   const priority = criticalPaths(scheduled, expectedMs);
-  await schedulePackages(scheduled, settled, report.parallelism, (n) => priority.get(n)!, {
+  await schedulePackages(scheduled, settled, parallelism, (n) => priority.get(n)!, {
     stopped: () => signal?.aborted === true || stop.kind !== undefined,
     skip: (name, blocker, how) => {
       const p = plannedByName.get(name)!;
@@ -562,14 +591,23 @@ async function checkVersions(
   observer: BuildObserver,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const prod = await chooseNsoImage(env.docker, 'prod', env.prodImage, signal);
-  if (!prod.ok) return;
-  let build = image;
-  if (!build.version) {
-    const v = await ncscVersion(env.docker, container, signal);
-    if (v) build = { ...image, version: v };
+  const key = `${image.id}|${env.prodImage ?? ''}`;
+  const cached = env.versionChecks?.get(key);
+  let warning: string | undefined;
+  if (cached && Date.now() - cached.at < versionCheckTtlMs) {
+    warning = cached.warning;
+  } else {
+    const prod = await chooseNsoImage(env.docker, 'prod', env.prodImage, signal);
+    if (prod.ok) {
+      let build = image;
+      if (!build.version) {
+        const v = await ncscVersion(env.docker, container, signal);
+        if (v) build = { ...image, version: v };
+      }
+      warning = versionMismatchWarning(build, prod.image);
+    }
+    env.versionChecks?.set(key, { warning, at: Date.now() });
   }
-  const warning = versionMismatchWarning(build, prod.image);
   if (warning) {
     report.warnings.push(warning);
     observer.warn?.(warning);

@@ -14,6 +14,7 @@ import {
   type BuildObserver,
   type BuildReport,
   type PackageBuildResult,
+  type VersionCheckCache,
 } from '../../core/build/runBuild';
 import { removeBuildContainers } from '../../core/nso/buildContainer';
 import { isBuildInput } from '../../core/packages/inputHash';
@@ -61,6 +62,7 @@ export class BuildFeature {
   /** Every line written to the NSO Build output, with the folder it is about. */
   readonly onOutput = this.outputEvents.event;
   private readonly shownWarnings = new Set<string>();
+  private readonly versionChecks: VersionCheckCache = new Map();
   private readonly pendingSaves = new Map<string, { names: Set<string>; timer: NodeJS.Timeout }>();
 
   static setup(ctx: WorkbenchContext, packages: PackagesView): BuildFeature {
@@ -320,6 +322,7 @@ export class BuildFeature {
         prodImage: config.get<string>('prodImage', ''),
         ...(parallelism > 0 ? { parallelism } : {}),
         store: this.storeFor(folder),
+        versionChecks: this.versionChecks,
       },
       request,
       observer,
