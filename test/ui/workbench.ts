@@ -135,6 +135,21 @@ export class Workbench {
     return labels;
   }
 
+  /** The rows of one view of the side bar, by the view's name (e.g. "Packages"). */
+  async viewTreeItems(viewName: string): Promise<string[]> {
+    const title = this.page
+      .locator('.pane-header .title')
+      .filter({ hasText: new RegExp(`^${viewName}$`, 'i') });
+    const pane = this.page.locator('.part.sidebar .pane').filter({ has: title });
+    const rows = pane.locator('.monaco-list-row');
+    await rows.first().waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    const labels: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      labels.push(plain((await rows.nth(i).getAttribute('aria-label')) ?? ''));
+    }
+    return labels;
+  }
+
   async statusBarItems(): Promise<StatusBarItem[]> {
     const items = this.page.locator('.part.statusbar .statusbar-item');
     const result: StatusBarItem[] = [];
