@@ -80,12 +80,26 @@ async function paneAction(page: Page, title: string): Promise<void> {
     .click({ timeout: uiTimeoutMs });
 }
 
-/** Right-clicks a row and picks a context-menu entry. */
+/**
+ * Right-clicks a row and picks a context-menu entry. The tree may re-render
+ * under the pointer (a refresh after a backup shows up), which closes the
+ * menu before the click lands: then the menu is dismissed and opened again.
+ */
 async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
-  await pointer(row).click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-label').filter({ hasText: entry });
-  await item.first().waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  await item.first().click();
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let attempt = 1; ; attempt++) {
+    await pointer(row).click({ button: 'right' });
+    const item = menu.locator('.action-label').filter({ hasText: entry }).first();
+    try {
+      await item.waitFor({ state: 'visible', timeout: 5000 });
+      await item.click({ timeout: 5000 });
+      await menu.waitFor({ state: 'hidden', timeout: 5000 });
+      return;
+    } catch (error) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 3) throw error;
+    }
+  }
 }
 
 /** The modal dialog, once shown: its text, and a way to press one of its buttons. */
