@@ -24,6 +24,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   reload.useStatus(nso.status);
   ctx.subscriptions.push(prod.onDidChange(() => nso.status.selectionChanged()));
   const build = BuildFeature.setup(ctx, packages);
+  build.useStatus(nso.status);
   const backups = setupBackups(ctx, prod);
   registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });
   setupNcsConfClient(ctx);

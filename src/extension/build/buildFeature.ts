@@ -28,6 +28,19 @@ import { registerBuildTasks } from './buildTasks';
 export type BuildSource = 'command' | 'task' | 'save';
 
 const loudness: Record<BuildSource, number> = { save: 0, task: 1, command: 2 };
+
+/** Where the status bar and Health view learn that a build runs and how it ended. */
+export interface BuildStatusSink {
+  beginActivity(kind: 'building', detail?: string): { end(): void };
+  publishResult(result: {
+    kind: 'build';
+    ok: boolean;
+    summary: string;
+    at: number;
+    durationMs?: number;
+    packages?: { name: string; ok: boolean; message?: string }[];
+  }): void;
+}
 const saveDebounceMs = 300;
 
 /** Build state kept in VS Code's workspace state, one entry per workspace folder. */
@@ -64,6 +77,7 @@ export class BuildFeature {
   private readonly shownWarnings = new Set<string>();
   private readonly versionChecks: VersionCheckCache = new Map();
   private readonly pendingSaves = new Map<string, { names: Set<string>; timer: NodeJS.Timeout }>();
+  private status: BuildStatusSink | undefined;
 
   static setup(ctx: WorkbenchContext, packages: PackagesView): BuildFeature {
     const feature = new BuildFeature(ctx, packages);
@@ -92,6 +106,11 @@ export class BuildFeature {
     private readonly packages: PackagesView,
   ) {
     this.output = vscode.window.createOutputChannel('NSO Build');
+  }
+
+  /** Shows `building` and the last build's result in the status bar and Health view. */
+  useStatus(sink: BuildStatusSink): void {
+    this.status = sink;
   }
 
   // ------------------------------------------------------------------ commands
@@ -231,6 +250,11 @@ export class BuildFeature {
     await this.setRunningContext();
     const what = request.packages ? request.packages.join(', ') : 'all packages';
     const title = `NSO: ${request.clean ? 'Clean build' : 'Building'} ${what} (${folder.name})`;
+    const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    const activity = this.status?.beginActivity(
+      'building',
+      multi ? `${what} (${folder.name})` : what,
+    );
     try {
       return await vscode.window.withProgress(
         {
@@ -260,6 +284,7 @@ export class BuildFeature {
         },
       );
     } finally {
+      activity?.end();
       await this.setRunningContext();
     }
   }
@@ -349,6 +374,7 @@ export class BuildFeature {
       write(`  ${p.file}:${p.line}:${p.column}: error: ${p.message} This package is skipped.`);
     }
     const summary = summarize(report);
+    this.publish(report, summary);
     write(`=== ${report.status}: ${summary}`);
     this.ctx.log.info(`Build in ${folder.name} ${report.status}: ${summary}`);
 
@@ -388,6 +414,26 @@ export class BuildFeature {
       if (choice === problemsAction) {
         void vscode.commands.executeCommand('workbench.actions.view.problems');
       }
+    });
+  }
+
+  /** The last build's result for the Health view; a build dropped before it ran says nothing. */
+  private publish(report: BuildReport, summary: string): void {
+    if (report.status === 'cancelled' && report.packages.length === 0 && !report.failure) return;
+    const packages = report.packages
+      .filter((p) => p.status === 'built' || p.status === 'failed' || p.status === 'upToDate')
+      .map((p) => ({
+        name: p.name,
+        ok: p.status !== 'failed',
+        ...(p.status === 'failed' ? { message: p.message ?? failureLine(p) } : {}),
+      }));
+    this.status?.publishResult({
+      kind: 'build',
+      ok: report.status === 'succeeded',
+      summary: report.status === 'cancelled' ? `Cancelled: ${summary}` : summary,
+      at: Date.now(),
+      durationMs: report.durationMs,
+      ...(packages.length > 0 ? { packages } : {}),
     });
   }
 
@@ -526,6 +572,13 @@ function isPackageNode(arg: unknown): arg is PackageNode {
     (arg as Partial<PackageNode>).kind === 'package' &&
     (arg as Partial<PackageNode>).pkg !== undefined
   );
+}
+
+/** The first error of a failed package, in one line, when it gave no reason of its own. */
+function failureLine(r: PackageBuildResult): string {
+  const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
+  if (!first) return `make exited with ${r.exitCode ?? 'an error'}`;
+  return formatDiagnostic(first);
 }
 
 function describeResult(r: PackageBuildResult): string {
