@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 
 import type { ContainerDetails } from '../../core/docker';
 import { isDockerError } from '../../core/docker/errors';
+import { attachCandidates } from '../../core/nso/attachCandidates';
 import {
   defaultAdminUser,
   defaultExtraArgs,
@@ -220,24 +221,37 @@ export class ProdService {
     const folder = await this.pickFolder(folderHint);
     if (!folder) return undefined;
     try {
-      const containers = await this.ctx.docker.listContainers({ all: false });
-      if (containers.length === 0) {
+      const candidates = attachCandidates(await this.ctx.docker.listContainers({ all: true }));
+      if (candidates.length === 0) {
         void vscode.window.showWarningMessage(
-          'No container is running: start one (NSO: Start NSO, or docker compose up) first.',
+          'Docker has no containers: start one (NSO: Start NSO, or docker compose up) first.',
         );
         return undefined;
       }
       const picked = await vscode.window.showQuickPick(
-        containers.map((c) => ({
-          label: c.name,
-          description: c.image,
-          detail: c.status,
-          id: c.id,
+        candidates.map((c) => ({
+          label: c.running ? c.name : `$(debug-stop) ${c.name}`,
+          description: c.description,
+          detail: c.detail,
+          candidate: c,
         })),
-        { placeHolder: `Container whose NSO reloads of ${folder.name} should go to` },
+        {
+          placeHolder: `Container whose NSO reloads of ${folder.name} should go to`,
+          matchOnDescription: true,
+        },
       );
       if (!picked) return undefined;
-      const details = await this.ctx.docker.inspectContainer(picked.id);
+      if (!picked.candidate.running) {
+        const start = 'Start It';
+        const answer = await vscode.window.showWarningMessage(
+          `${picked.candidate.name} is not running (${picked.candidate.detail}). Start it and use it?`,
+          { modal: true },
+          start,
+        );
+        if (answer !== start) return undefined;
+        await this.ctx.docker.startContainer(picked.candidate.id);
+      }
+      const details = await this.ctx.docker.inspectContainer(picked.candidate.id);
       await this.ctx.extension.workspaceState.update(attachedKey(folder), details.id);
       this.ctx.log.info(`Reloads of ${folder.uri.fsPath} now go to ${details.name}`);
       const warning = packagesMountWarning(details, this.packagesDir(folder));
