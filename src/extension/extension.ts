@@ -10,6 +10,7 @@ import { ReloadService } from './reload/reloadService';
 import { setupNcsConfClient } from './ncsConfClient';
 import { setupBackups } from './backups/setup';
 import { setupNsoStatus } from './health/setup';
+import { setupWalkthrough } from './walkthrough';
 
 let current: WorkbenchContext | undefined;
 
@@ -28,6 +29,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const backups = setupBackups(ctx, prod);
   registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });
   setupNcsConfClient(ctx);
+  setupWalkthrough(ctx, nso);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

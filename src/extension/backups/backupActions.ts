@@ -94,6 +94,7 @@ export class BackupActions {
       void vscode.window.showInformationMessage(
         `Backup ${taken.entry.name} created in ${name} (${formatBytes(taken.entry.sizeBytes)}).`,
       );
+      void vscode.commands.executeCommand('setContext', 'nso.backups.found', true);
     });
     this.view.refresh();
   }

@@ -182,6 +182,8 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     }
     const folder = node?.folder ?? folders[0]!;
     const state = await this.state(folder);
+    // A backup exists: the walkthrough's backup step is done.
+    if (state.entries.length > 0) await setFound();
     this.watch([state.container?.id]);
     if (folders.length === 1) {
       await setState(
@@ -355,6 +357,10 @@ type ViewState = 'untrusted' | 'noFolder' | 'noContainer' | 'ready';
 
 async function setState(state: ViewState): Promise<void> {
   await vscode.commands.executeCommand('setContext', 'nso.backups.state', state);
+}
+
+async function setFound(): Promise<void> {
+  await vscode.commands.executeCommand('setContext', 'nso.backups.found', true);
 }
 
 function escapeMarkdown(text: string): string {

@@ -50,6 +50,9 @@ export interface ContainerNode {
 export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ContainersNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly shown = new vscode.EventEmitter<void>();
+  /** The view became visible (what is looked up only for a visible view starts then). */
+  readonly onDidShow = this.shown.event;
   private tree: vscode.TreeView<ContainersNode> | undefined;
   private dirty = false;
   private debounce: NodeJS.Timeout | undefined;
@@ -69,6 +72,7 @@ export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, 
         // Opening the view starts the watcher if nothing did yet.
         if (e.visible) status.start();
         if (e.visible && view.dirty) view.refresh();
+        if (e.visible) view.shown.fire();
       }),
     );
     return view;
@@ -93,6 +97,7 @@ export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, 
   dispose(): void {
     clearTimeout(this.debounce);
     this.changed.dispose();
+    this.shown.dispose();
   }
 
   /** The container items currently shown, for pickers and tests. */
