@@ -7,15 +7,16 @@ import { parseArgs, type Subcommand } from './main';
 import { cliDocker, reportFailure, stringSetting, workspaceSettings } from './startCommand';
 
 /**
- * `nso-workbench reload [--strategy auto|full] [--force]`: reloads what
- * changed into the running NSO. --force is the explicit consent to delete the
+ * `nso-workbench reload [--strategy auto|full] [--force] [--redeploy <package>]`:
+ * reloads what changed into the running NSO, or redeploys one package by name. --force is the explicit consent to delete the
  * modules (and their data) that NSO says a reload would delete.
  */
 export const reloadCommand: Subcommand = {
   name: 'reload',
   summary: 'Reload changed packages into the running NSO (redeploy or full reload)',
   usage:
-    'nso-workbench reload [--dir <workspace>] [--strategy auto|full] [--force] [--container <name>] [--admin-user <user>] [--json]\n' +
+    'nso-workbench reload [--dir <workspace>] [--strategy auto|full] [--force] [--redeploy <package>] [--container <name>] [--admin-user <user>] [--json]\n' +
+    '  --redeploy runs packages package <package> redeploy, whatever changed; refused when a redeploy would not load the change.\n' +
     '  --force deletes the YANG modules, and the data under them, that NSO lists when it refuses a reload.',
   async run(args, io) {
     const { values } = parseArgs({
@@ -25,6 +26,7 @@ export const reloadCommand: Subcommand = {
         'packages-path': { type: 'string' },
         strategy: { type: 'string' },
         force: { type: 'boolean', default: false },
+        redeploy: { type: 'string' },
         container: { type: 'string' },
         'admin-user': { type: 'string' },
         'docker-host': { type: 'string' },
@@ -56,6 +58,7 @@ export const reloadCommand: Subcommand = {
         adminUser: values['admin-user'] ?? stringSetting(s, 'nso.adminUser') ?? defaultAdminUser,
         strategy: strategy,
         force: values.force,
+        ...(values.redeploy !== undefined ? { redeploy: values.redeploy } : {}),
         store: new FileLoadedStateStore(defaultStateDir(io.env)),
         observer: {
           info: (m) => {

@@ -43,7 +43,7 @@ describe('reload of the corpus packages in the production container', function (
   const transcripts: string[] = [];
 
   const reload = (
-    extra: { strategy?: 'auto' | 'full'; force?: boolean } = {},
+    extra: { strategy?: 'auto' | 'full'; force?: boolean; redeploy?: string } = {},
   ): Promise<ReloadReport> =>
     reloadPackages({
       docker,
@@ -53,6 +53,7 @@ describe('reload of the corpus packages in the production container', function (
       adminUser: 'admin',
       strategy: extra.strategy ?? 'auto',
       force: extra.force ?? false,
+      ...(extra.redeploy !== undefined ? { redeploy: extra.redeploy } : {}),
       store,
       observer: { transcript: (t) => transcripts.push(t) },
     });
@@ -118,6 +119,37 @@ describe('reload of the corpus packages in the production container', function (
 
     const again = await reload();
     assert.equal(again.status, 'nothing', 'unchanged since: nothing to do');
+  });
+
+  it('redeploys a package by name when asked, and refuses when a redeploy would not load its change', async function () {
+    this.timeout(120_000);
+    const asked = await reload({ redeploy: 'python-test-package' });
+    assert.deepEqual(asked.plan, {
+      kind: 'redeploy',
+      packages: ['python-test-package'],
+      reason: 'asked for by name',
+    });
+    assert.equal(asked.status, 'ok', asked.message);
+    assert.match(asked.transcript, /> packages package python-test-package redeploy\n/);
+    assert.doesNotMatch(asked.transcript, /> packages reload/);
+
+    const meta = path.join(pkgDir('python-test-package'), 'package-meta-data.xml');
+    const original = fs.readFileSync(meta, 'utf8');
+    fs.writeFileSync(meta, `${original}<!-- changed -->\n`);
+    try {
+      const refused = await reload({ redeploy: 'python-test-package' });
+      assert.equal(refused.status, 'needsFullReload');
+      assert.equal(refused.transcript, '', 'nothing was sent to NSO');
+      assert.match(refused.message, /package-meta-data\.xml changed .*Reload Packages/);
+    } finally {
+      fs.writeFileSync(meta, original);
+    }
+    await assert.rejects(
+      reload({ redeploy: 'no such "package"' }),
+      /There is no package "no such \\"package\\""/,
+    );
+    const after = await reload();
+    assert.equal(after.status, 'nothing', after.message);
   });
 
   it('puts a Python error on its line and clears it when fixed', async function () {

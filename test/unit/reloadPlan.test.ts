@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { planReload } from '../../src/core/nso/reloadPlan';
+import { fileNeedingFullReload, planReload } from '../../src/core/nso/reloadPlan';
 import { locateReloadFailure } from '../../src/core/nso/reloadDiagnostics';
 
 const files = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
@@ -12,6 +12,20 @@ describe('reload plan', () => {
       ['b', files({ 'src/yang/b.yang': '1' })],
     ]),
   };
+
+  it('tells which change of a package a redeploy by name would not load', () => {
+    const before = loaded.packages.get('a')!;
+    const pyOnly = files({
+      'python/a/main.py': '2',
+      'src/yang/a.yang': '1',
+      'templates/t.xml': '1',
+    });
+    assert.equal(fileNeedingFullReload(pyOnly, before), undefined);
+    const yang = files({ 'python/a/main.py': '2', 'src/yang/a.yang': '2', 'templates/t.xml': '1' });
+    assert.equal(fileNeedingFullReload(yang, before), 'src/yang/a.yang');
+    // Nothing known about what NSO loaded: nothing to hold the redeploy back with.
+    assert.equal(fileNeedingFullReload(yang, undefined), undefined);
+  });
 
   it('redeploys a package whose Python or templates alone changed', () => {
     const now = new Map([

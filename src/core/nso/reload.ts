@@ -22,6 +22,7 @@ import {
 } from './reloadOutput';
 import { lastTraceback, locateReloadFailure, type ReloadDiagnostic } from './reloadDiagnostics';
 import {
+  fileNeedingFullReload,
   hashLoadedPackage,
   planReload,
   type FileHashCache,
@@ -137,6 +138,12 @@ export interface ReloadRequest {
    * data. Only ever set after asking (the modal, or the CLI's --force).
    */
   readonly force?: boolean;
+  /**
+   * Redeploy this one package (`packages package <name> redeploy`) whatever
+   * the strategy says, e.g. to restart its Python VM. Refused, with nothing
+   * sent, when files a redeploy does not load changed since NSO loaded it.
+   */
+  readonly redeploy?: string;
   readonly store: LoadedStateStore;
   /** Remembers file hashes between reloads (optional: without it every file is read). */
   readonly hashCache?: FileHashCache;
@@ -157,6 +164,8 @@ export type ReloadStatus =
   | 'deletionRefused'
   /** A package needs a newer NSO. */
   | 'versionRefused'
+  /** A redeploy was asked for, but what changed needs a full packages reload; nothing was sent. */
+  | 'needsFullReload'
   /** NSO answered with an error or something unrecognisable. */
   | 'error';
 
@@ -227,7 +236,35 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
           ),
         }
       : undefined;
-  let plan = planReload(req.strategy, current, loaded);
+  if (req.redeploy !== undefined) {
+    const name = req.redeploy;
+    if (!current.has(name)) {
+      throw new Error(
+        `There is no package ${JSON.stringify(name)} in ${path.join(req.workspaceFolder, req.packagesPath ?? 'packages')}: nothing was redeployed.`,
+      );
+    }
+    const file = fileNeedingFullReload(current.get(name), loaded?.packages.get(name));
+    if (file !== undefined) {
+      const plan: ReloadPlan = { kind: 'full', reason: `${name}: ${file} changed` };
+      return finish(req, started, {
+        plan,
+        forced: false,
+        deletions: [],
+        upgraded: false,
+        status: 'needsFullReload',
+        action: 'none',
+        packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
+        diagnostics: [],
+        touched: [],
+        message: `${name}: ${file} changed since NSO loaded the package, and a redeploy does not load it: run NSO: Reload Packages instead. Nothing was sent to NSO.`,
+        transcript: '',
+      });
+    }
+  }
+  let plan: ReloadPlan =
+    req.redeploy !== undefined
+      ? { kind: 'redeploy', packages: [req.redeploy], reason: 'asked for by name' }
+      : planReload(req.strategy, current, loaded);
   // Consent to delete is consent to a full reload.
   if (req.force && plan.kind !== 'full') {
     plan = { kind: 'full', reason: 'forced after the user agreed to the deletions' };

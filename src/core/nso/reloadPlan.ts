@@ -51,6 +51,20 @@ export function planReload(
   };
 }
 
+/**
+ * For a redeploy the user asked for by name: the first changed file of that
+ * package that a redeploy would not load (YANG, package-meta-data.xml, Java,
+ * CLI files), or undefined when a redeploy picks up everything that changed.
+ * Unknown when NSO's loaded state is not known: then undefined as well.
+ */
+export function fileNeedingFullReload(
+  current: Map<string, string> | undefined,
+  loaded: Map<string, string> | undefined,
+): string | undefined {
+  if (!current || !loaded) return undefined;
+  return changedFiles(loaded, current).find((f) => reloadImpact(f) === 'full');
+}
+
 /** What a changed file of a package needs before NSO runs the change. */
 export type ReloadImpact = 'redeploy' | 'full' | 'none';
 

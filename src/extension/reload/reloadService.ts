@@ -23,7 +23,7 @@ export interface FinishedBuild {
 export interface RuntimeStateSink {
   setRuntimeStates(workspaceFolder: string, states: Map<string, OperStatus | undefined>): void;
   /** The packages found, for knowing whether a file belongs to one. */
-  packages(): Promise<{ pkg: { dir: string } }[]>;
+  packages(): Promise<{ pkg: { dir: string; name: string; dirName: string } }[]>;
 }
 
 /** Where the status bar and Health view learn that a reload runs and how it ended. */
@@ -120,6 +120,46 @@ export class ReloadService {
   }
 
   /**
+   * `NSO: Redeploy Package…`: `packages package <name> redeploy` for one
+   * package (from the Packages view, or picked), whatever changed; refused
+   * when its YANG or other files a redeploy does not load changed.
+   */
+  async redeployPackage(arg?: unknown): Promise<ReloadReport | undefined> {
+    if (!this.ctx.trusted) {
+      void vscode.window.showWarningMessage(
+        'NSO Workbench redeploys nothing in an untrusted workspace: trust the workspace first.',
+      );
+      return undefined;
+    }
+    let name = packageNameOf(arg);
+    const folder = await this.prod.pickFolder(uriOf(arg));
+    if (!folder) return undefined;
+    if (name === undefined) {
+      const nodes = (await this.view.packages()).filter(
+        (n) =>
+          vscode.workspace.getWorkspaceFolder(vscode.Uri.file(n.pkg.dir))?.uri.fsPath ===
+          folder.uri.fsPath,
+      );
+      const picked = await vscode.window.showQuickPick(
+        nodes.map((n) => ({ label: n.pkg.name, description: n.pkg.dirName, name: n.pkg.name })),
+        { placeHolder: `Package of ${folder.name} to redeploy in NSO` },
+      );
+      if (!picked) return undefined;
+      name = picked.name;
+    }
+    if (this.running) {
+      void vscode.window.showInformationMessage('NSO: a reload is already running; wait for it.');
+      return undefined;
+    }
+    this.running = true;
+    try {
+      return await this.reloadFolder(folder, undefined, false, name);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
    * `NSO: Build and Reload`: builds with the build feature's `nso.build.all`
    * command, then reloads when the build succeeded.
    */
@@ -174,6 +214,7 @@ export class ReloadService {
     folder: vscode.WorkspaceFolder,
     strategy: ReloadStrategy | undefined,
     force: boolean,
+    redeploy?: string,
   ): Promise<ReloadReport | undefined> {
     const config = vscode.workspace.getConfiguration('nso', folder.uri);
     const chosen = strategy ?? config.get<ReloadStrategy>('reload.strategy', 'auto');
@@ -200,13 +241,17 @@ export class ReloadService {
     let report: ReloadReport;
     const activity = this.status?.beginActivity(
       'reloading',
-      force ? 'packages reload force' : chosen,
+      force ? 'packages reload force' : redeploy ? `redeploy ${redeploy}` : chosen,
     );
     try {
       report = await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
-          title: force ? 'NSO: reloading packages with force' : 'NSO: reloading packages',
+          title: force
+            ? 'NSO: reloading packages with force'
+            : redeploy
+              ? `NSO: redeploying ${redeploy}`
+              : 'NSO: reloading packages',
           cancellable: true,
         },
         async (progress, token) => {
@@ -223,6 +268,7 @@ export class ReloadService {
               adminUser: this.prod.adminUser(folder),
               strategy: chosen,
               force,
+              ...(redeploy !== undefined ? { redeploy } : {}),
               store: this.store,
               hashCache: this.hashCache,
               signal,
@@ -345,6 +391,13 @@ export class ReloadService {
       case 'off':
         vscode.window.setStatusBarMessage(`$(check) NSO: ${report.message}`, 8000);
         return;
+      case 'needsFullReload': {
+        const reload = 'Reload Packages';
+        void vscode.window.showWarningMessage(`NSO: ${report.message}`, reload).then((b) => {
+          if (b === reload) void vscode.commands.executeCommand('nso.reload.packages');
+        });
+        return;
+      }
       default: {
         const buttons =
           report.diagnostics.length > 0 ? ['Show Problems', 'Show Log'] : ['Show Log'];
@@ -383,6 +436,15 @@ function uriOf(arg: unknown): vscode.Uri | undefined {
     const node = arg as { pkg?: { dir?: string }; folder?: vscode.WorkspaceFolder };
     if (node.folder) return node.folder.uri;
     if (node.pkg?.dir) return vscode.Uri.file(node.pkg.dir);
+  }
+  return undefined;
+}
+
+/** The package a Packages view node stands for. */
+function packageNameOf(arg: unknown): string | undefined {
+  if (typeof arg === 'object' && arg !== null) {
+    const name = (arg as { pkg?: { name?: unknown } }).pkg?.name;
+    if (typeof name === 'string') return name;
   }
   return undefined;
 }
