@@ -408,6 +408,14 @@ export interface EventOptions extends CallOptions {
   readonly since?: number | string;
   /** End the stream at this time; without it the stream runs until cancelled. */
   readonly until?: number | string;
+  /**
+   * Silence (ms) on a tcp:// connection after which TCP keepalive probes start
+   * (default 5 s, one probe per 5 s of silence; 0: none). The events stream has no heartbeat of its own, so
+   * a network that drops without a FIN would leave it open forever; the
+   * probes notice that within about this time plus 10 s, and they are packets
+   * of the connection, not Docker API calls. ssh:// engines use SSH keepalives.
+   */
+  readonly keepAliveMs?: number;
 }
 
 // ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 // the timeout, follows the caller's AbortSignal and translates errors.
 
 import * as https from 'node:https';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { PassThrough, type Readable, Transform, pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -91,6 +92,10 @@ export interface DockerClientOptions {
 
 export const defaultApiTimeoutMs = 20_000;
 const defaultExecBufferBytes = 4 * 1024 * 1024;
+/** See EventOptions.keepAliveMs. */
+export const defaultEventsKeepAliveMs = 5_000;
+/** ssh:// engines: an SSH keepalive after this much silence, given up after 3 unanswered. */
+const sshKeepAliveMs = 15_000;
 const defaultReadFileMaxBytes = 16 * 1024 * 1024;
 
 /**
@@ -950,6 +955,7 @@ class DockerodeClient implements DockerClient {
     }
 
     const { stream, scope } = opened;
+    keepAlive(stream, options.keepAliveMs ?? defaultEventsKeepAliveMs);
     const queue: DockerEvent[] = [];
     const lines = new LineSplitter((line) => {
       if (line.trim() === '') return;
@@ -1050,6 +1056,10 @@ class DockerodeClient implements DockerClient {
       ...(agent ? { agent } : {}),
       ...(privateKey !== undefined ? { privateKey } : {}),
       readyTimeout: this.apiTimeoutMs,
+      // The event stream is silent at idle: without these a dropped network
+      // would leave it hanging (SSH packets, not Docker API calls).
+      keepaliveInterval: sshKeepAliveMs,
+      keepaliveCountMax: 3,
       hostVerifier: (key: Buffer): boolean => {
         const texts = knownHostsFiles.map((file) => readFile(file) ?? '');
         this.lastHostKeyVerdict = checkHostKey(texts, hostname, port, key);
@@ -1164,4 +1174,19 @@ function tooBig(file: string, container: Ref, maxBytes: number, endpoint: string
     message: `${file} in container ${container} is larger than ${maxBytes} bytes; not read`,
     endpoint,
   });
+}
+
+/**
+ * TCP keepalive on the connection under an HTTP response (tcp:// engines):
+ * the kernel probes after `idleMs` of silence and breaks the connection
+ * when the peer stops answering, which ends the stream with an error. Set
+ * here rather than left to whatever HTTP agent made the socket (Node's own
+ * turns it on with its own delay, others may not); 0 turns it off. Unix
+ * sockets and SSH channels have no such option and are left alone.
+ */
+function keepAlive(stream: Readable, idleMs: number): void {
+  const socket = (stream as Readable & { socket?: unknown }).socket;
+  if (!(socket instanceof net.Socket)) return;
+  if (idleMs > 0) socket.setKeepAlive(true, idleMs);
+  else socket.setKeepAlive(false);
 }
