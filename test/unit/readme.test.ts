@@ -60,7 +60,19 @@ describe('README tables generated from package.json', () => {
   it('check mode fails on a README whose settings table lags package.json, and a rewrite fixes it', async () => {
     const readme = path.join(dir, 'README.md');
     const pkgFile = path.join(dir, 'package.json');
-    const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    const pkgText = await readFile(path.join(repoRoot, 'package.json'), 'utf8');
+
+    // A README in step with today's package.json, whatever the real one says.
+    await writeFile(pkgFile, pkgText);
+    await writeFile(readme, await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
+    assert.equal((await runGenerator(['--readme', readme, '--package', pkgFile])).code, 0);
+    assert.equal(
+      (await runGenerator(['--check', '--readme', readme, '--package', pkgFile])).code,
+      0,
+    );
+
+    // Then package.json gains a setting.
+    const pkg = JSON.parse(pkgText) as {
       contributes: { configuration: { properties: Record<string, unknown> } };
     };
     pkg.contributes.configuration.properties['nso.example.added'] = {
@@ -70,7 +82,6 @@ describe('README tables generated from package.json', () => {
       markdownDescription: 'A setting only this test has.\n\nSecond paragraph, not listed.',
     };
     await writeFile(pkgFile, JSON.stringify(pkg));
-    await writeFile(readme, await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
 
     const stale = await runGenerator(['--check', '--readme', readme, '--package', pkgFile]);
     assert.equal(stale.code, 1);
