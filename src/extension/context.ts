@@ -12,8 +12,10 @@ export class WorkbenchContext {
   readonly subscriptions: vscode.Disposable[];
   private connectionDisposables: vscode.Disposable[] = [];
   private client: DockerClient | undefined;
-  private readonly dockerChanged = new vscode.EventEmitter<DockerClient>();
-  /** Fires after `nso.docker.host` changed and a new client replaced the old one. */
+  /** Someone asked for the client (even when creating it failed on a malformed setting). */
+  private dockerWanted = false;
+  private readonly dockerChanged = new vscode.EventEmitter<void>();
+  /** Fires after `nso.docker.host` changed: `docker` now answers for the new engine. */
   readonly onDidChangeDocker = this.dockerChanged.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
@@ -23,10 +25,14 @@ export class WorkbenchContext {
       this.log,
       this.dockerChanged,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('nso.docker.host') || !this.client) return;
+        // Not before anyone asked (activation makes no Docker call), but also after
+        // a malformed setting left no client: fixing the setting must reconnect.
+        if (!e.affectsConfiguration('nso.docker.host') || !this.dockerWanted) return;
         this.resetConnection();
         this.client = undefined;
-        this.dockerChanged.fire(this.docker);
+        // The listeners create the new client themselves: one that cannot be
+        // created (a malformed setting) is theirs to report, not a throw in here.
+        this.dockerChanged.fire();
       }),
     );
   }
@@ -42,6 +48,7 @@ export class WorkbenchContext {
    * Creating it can throw a DockerError of kind `configuration` (e.g. a bad host string).
    */
   get docker(): DockerClient {
+    this.dockerWanted = true;
     if (!this.client) {
       const override = vscode.workspace
         .getConfiguration('nso')

@@ -578,7 +578,9 @@ function isPackageNode(arg: unknown): arg is PackageNode {
 function failureLine(r: PackageBuildResult): string {
   const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
   if (!first) return `make exited with ${r.exitCode ?? 'an error'}`;
-  return formatDiagnostic(first);
+  // Relative to the packages folder: the Health view has one line for it.
+  const file = path.relative(path.dirname(r.dir), first.file);
+  return formatDiagnostic({ ...first, file: file.startsWith('..') ? first.file : file });
 }
 
 function describeResult(r: PackageBuildResult): string {
