@@ -89,6 +89,24 @@ describe('docs/user-guide.md against the code', () => {
     assert.deepEqual(wrong, [], `messages quoted in the guide that the code does not show:\n`);
   });
 
+  it('links only to its own headings', () => {
+    // GitHub's anchors: lower case, punctuation dropped, spaces as hyphens.
+    const anchors = new Set(
+      [...guide.matchAll(/^#{2,4} (.+)$/gm)].map((m) =>
+        m[1]!
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replace(/ /g, '-'),
+      ),
+    );
+    const links = [...guide.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]!);
+    assert.ok(links.length >= 10, `only ${links.length} links found`);
+    assert.deepEqual(
+      links.filter((l) => !anchors.has(l)),
+      [],
+    );
+  });
+
   it('names only settings that package.json contributes', () => {
     const known = new Set(Object.keys(pkg.contributes.configuration.properties));
     const named = new Set([...guide.matchAll(/`(nso\.[A-Za-z.]+[A-Za-z])`/g)].map((m) => m[1]!));
