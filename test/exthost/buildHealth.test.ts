@@ -1,0 +1,145 @@
+// A real build in the simulator build container, seen from the status bar and
+// the Health view: the status bar says "building" with a spinner while make
+// runs, and afterwards the Health view carries the last build's result (a
+// failed one as a problem naming the package, a good one clearing it).
+// Read through the `nso.health.snapshot` command, which returns what the user sees.
+
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
+import { waitFor, workbenchExtension } from './support';
+
+const image = 'nso-sim/cisco-nso-build:6.4.1';
+const buildTimeoutMs = 240_000;
+
+interface Report {
+  status: string;
+  packages: { name: string; status: string }[];
+}
+
+function docker(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
+    });
+  });
+}
+
+function snapshot(): Promise<NsoStatusSnapshot> {
+  return vscode.commands.executeCommand<NsoStatusSnapshot>(
+    'nso.health.snapshot',
+  ) as Promise<NsoStatusSnapshot>;
+}
+
+/**
+ * Runs a build of one package and records every status-bar text and Health
+ * view activity row seen while it runs (sampled every 50 ms).
+ */
+async function buildWatching(
+  file: string,
+): Promise<{ report: Report; texts: Set<string>; activityRows: Set<string>; states: Set<string> }> {
+  const texts = new Set<string>();
+  const activityRows = new Set<string>();
+  const states = new Set<string>();
+  let done = false;
+  const building = Promise.resolve(
+    vscode.commands.executeCommand<Report>('nso.build.package', vscode.Uri.file(file)),
+  ).finally(() => {
+    done = true;
+  });
+  while (!done) {
+    const s = await snapshot();
+    texts.add(s.statusBar.text);
+    states.add(s.health.state);
+    for (const row of s.healthView) if (/^Building/.test(row.label)) activityRows.add(row.label);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { report: await building, texts, activityRows, states };
+}
+
+describe('A build in the status bar and the Health view', function () {
+  this.timeout(buildTimeoutMs * 2);
+  const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders![0]!;
+  const yang = (): string =>
+    path.join(folder().uri.fsPath, 'packages', 'banner', 'src', 'yang', 'banner.yang');
+  let original = '';
+
+  before(async function () {
+    const present = await docker(['image', 'inspect', image, '--format', '{{.Id}}']);
+    assert.equal(present.code, 0, `${image} is missing: run bash images/build.sh (${present.out})`);
+    await waitFor('activation', () => workbenchExtension().isActive, 20_000);
+    await vscode.workspace
+      .getConfiguration('nso', folder().uri)
+      .update('buildImage', image, vscode.ConfigurationTarget.WorkspaceFolder);
+    original = fs.readFileSync(yang(), 'utf8');
+  });
+
+  after(async function () {
+    if (original) fs.writeFileSync(yang(), original);
+    await vscode.commands.executeCommand<number>('nso.build.removeContainer');
+  });
+
+  it('shows "building" with a spinner while make runs, then the failed build in Health', async function () {
+    const before = await snapshot();
+    assert.notEqual(before.health.state, 'building');
+    const lines = original.split('\n');
+    const i = lines.findIndex((l) => /^\s*ncs:servicepoint\b/.test(l));
+    assert.ok(i >= 0, 'banner.yang has an ncs:servicepoint statement');
+    lines[i] = lines[i]!.replace('ncs:servicepoint', 'nosuchprefix:servicepoint');
+    fs.writeFileSync(yang(), lines.join('\n'));
+
+    const seen = await buildWatching(yang());
+    assert.equal(seen.report.status, 'failed', JSON.stringify(seen.report));
+    assert.ok(seen.states.has('building'), `states seen: ${[...seen.states].join(', ')}`);
+    const buildingTexts = [...seen.texts].filter((t) => /NSO building \d+ s/.test(t));
+    assert.ok(buildingTexts.length > 0, `status-bar texts seen: ${[...seen.texts].join(' | ')}`);
+    for (const t of buildingTexts) assert.match(t, /^\$\(loading~spin\) /, 'a spinning icon');
+    assert.ok(
+      [...seen.activityRows].some((r) => r === 'Building: banner'),
+      `Health view activity rows: ${[...seen.activityRows].join(' | ')}`,
+    );
+
+    const after = await snapshot();
+    assert.notEqual(after.health.state, 'building');
+    assert.doesNotMatch(after.statusBar.text, /building/);
+    assert.equal(after.health.lastBuild?.ok, false);
+    assert.deepEqual(
+      after.health.lastBuild?.packages?.map((p) => [p.name, p.ok]),
+      [['banner', false]],
+    );
+    assert.match(after.health.lastBuild?.packages?.[0]?.message ?? '', /banner\.yang:\d+/);
+    const problem = after.health.problems.find((p) => p.id === 'build');
+    assert.ok(problem, `problems: ${JSON.stringify(after.health.problems)}`);
+    assert.match(problem.message, /^Last build failed: 1 package: 1 failed/);
+    const row = after.healthView.find((n) => n.label.startsWith('Last build:'));
+    assert.ok(row, `Health view: ${JSON.stringify(after.healthView)}`);
+    assert.ok(
+      row.children.some((c) => /^banner — .*nosuchprefix/.test(c)),
+      JSON.stringify(row.children),
+    );
+    assert.match(after.statusBar.tooltip, /Last build/);
+  });
+
+  it('replaces it with the good build once the package is fixed', async function () {
+    fs.writeFileSync(yang(), original);
+    const seen = await buildWatching(yang());
+    assert.equal(seen.report.status, 'succeeded', JSON.stringify(seen.report));
+    assert.ok(seen.states.has('building'), `states seen: ${[...seen.states].join(', ')}`);
+    const after = await snapshot();
+    assert.equal(after.health.lastBuild?.ok, true);
+    assert.deepEqual(
+      after.health.lastBuild?.packages?.map((p) => [p.name, p.ok]),
+      [['banner', true]],
+    );
+    assert.equal(
+      after.health.problems.find((p) => p.id === 'build'),
+      undefined,
+    );
+    const row = after.healthView.find((n) => n.label.startsWith('Last build:'));
+    assert.match(row?.label ?? '', /^Last build: 1 package: 1 built in \d+\.\d s\.$/);
+  });
+});
