@@ -100,6 +100,34 @@ describe('README tables generated from package.json', () => {
     );
   });
 
+  it('gives the same tables whatever order package.json lists things in', async () => {
+    const readme = path.join(dir, 'README.md');
+    const pkgFile = path.join(dir, 'package.json');
+    const pkgText = await readFile(path.join(repoRoot, 'package.json'), 'utf8');
+    await writeFile(pkgFile, pkgText);
+    await writeFile(readme, await readFile(path.join(repoRoot, 'README.md'), 'utf8'));
+    assert.equal((await runGenerator(['--readme', readme, '--package', pkgFile])).code, 0);
+    const first = await readFile(readme, 'utf8');
+
+    const pkg = JSON.parse(pkgText) as {
+      contributes: {
+        configuration: { properties: Record<string, unknown> };
+        commands: unknown[];
+        menus: Record<string, unknown[]>;
+      };
+    };
+    const settings = pkg.contributes.configuration;
+    settings.properties = Object.fromEntries(Object.entries(settings.properties).reverse());
+    pkg.contributes.commands.reverse();
+    for (const entries of Object.values(pkg.contributes.menus)) entries.reverse();
+    await writeFile(pkgFile, JSON.stringify(pkg));
+
+    const r = await runGenerator(['--check', '--readme', readme, '--package', pkgFile]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal((await runGenerator(['--readme', readme, '--package', pkgFile])).code, 0);
+    assert.equal(await readFile(readme, 'utf8'), first);
+  });
+
   it('check mode fails when the markers are gone', async () => {
     const readme = path.join(dir, 'README.md');
     await writeFile(readme, '# No tables here\n');
