@@ -27,6 +27,29 @@ describe('build output → diagnostics', () => {
     );
   });
 
+  it("follows make's Entering and Leaving directory lines, quotes in folder names included", () => {
+    const odd = {
+      hostPackageDir: "/home/dev/ws/packages/o'brien pkg",
+      containerPackageDir: "/nso/run/packages/o'brien pkg",
+    };
+    const out = [
+      "make: Entering directory '/nso/run/packages/o'brien pkg/src'",
+      "make[1]: Entering directory '/nso/run/packages/o'brien pkg/src/sub'",
+      'inner.yang:3: error: unexpected end of file',
+      "make[1]: Leaving directory '/nso/run/packages/o'brien pkg/src/sub'",
+      'yang/outer.yang:7: error: unknown type',
+      "make: Leaving directory '/nso/run/packages/o'brien pkg/src'",
+    ].join('\n');
+    const ds = parseBuildOutput(out, odd, 2);
+    assert.deepEqual(
+      ds.map((d) => [d.file, d.line]),
+      [
+        [path.join(odd.hostPackageDir, 'src', 'sub', 'inner.yang'), 3],
+        [path.join(odd.hostPackageDir, 'src', 'yang', 'outer.yang'), 7],
+      ],
+    );
+  });
+
   it('keeps messages about files outside the package whole, on no file', () => {
     const out =
       '/opt/ncs/packages/neds/cisco-iosxr/src/ncsc-out/modules/yang/tailf-ned-cisco-ios-xr.yang:17988: warning: Given dependencies are not equal to calculated';

@@ -37,6 +37,13 @@ const makeFailure = /^(?:g?make)(?:\[\d+\])?: \*\*\* (.*)$/;
 const notFound = /^(?:\/bin\/sh|sh|bash)(?:: \d+)?: (?:\d+: )?(\S+): (?:command )?not found$/;
 
 /** Maps a path as a tool printed it (relative to src/, or absolute in the container) to the host. */
+/**
+ * `make[1]: Entering directory '/nso/run/packages/o'brien/src'`: the name runs
+ * to the last quote of the line, so quotes inside it are kept. make 3.x opens
+ * with a backquote, some locales with typographic quotes.
+ */
+const makeDirectoryLine = /^\S*make(?:\[\d+\])?: (Entering|Leaving) directory [`'‘](.*)['’]\s*$/;
+
 function toHost(reported: string, loc: BuildLocation, cwdInContainer: string): string | undefined {
   const inContainer = path.posix.isAbsolute(reported)
     ? path.posix.normalize(reported)
@@ -62,15 +69,19 @@ export function parseBuildOutput(
   const diagnostics: BuildDiagnostic[] = [];
   const makeFailures: string[] = [];
   let missingTool: string | undefined;
-  // make -C prints "Entering directory"; ant runs javac from src/java. The
-  // directory matters only for relative paths, which ncsc prints from src/.
+  // make -C prints "Entering directory" and "Leaving directory" around each
+  // recursive make; ant runs javac from src/java. The directory matters only
+  // for relative paths, which ncsc prints from src/.
+  const dirs: string[] = [];
   let cwd = srcDir;
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const entering = /Entering directory '([^']+)'/.exec(line);
-    if (entering) {
-      cwd = entering[1]!;
+    const makeDir = makeDirectoryLine.exec(line);
+    if (makeDir) {
+      if (makeDir[1] === 'Entering') dirs.push(makeDir[2]!);
+      else dirs.pop();
+      cwd = dirs.at(-1) ?? srcDir;
       continue;
     }
 
