@@ -48,7 +48,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`nso-workbench: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  return cmd.run(rest, io);
+  // `nso-workbench <command> --help` anywhere on the line, before the
+  // command's own parser rejects it as an unknown option.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (error) {
+    if (isArgumentError(error)) {
+      io.stderr.write(`nso-workbench ${cmd.name}: ${error.message}\n\nUsage: ${cmd.usage}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** node:util parseArgs's errors: an unknown option, a missing value, a stray argument. */
+function isArgumentError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
 function version(): string {

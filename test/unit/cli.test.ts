@@ -36,6 +36,20 @@ describe('nso-workbench CLI', () => {
     assert.match(r.err, /Usage: nso-workbench/);
   });
 
+  it("prints a command's usage for --help after the command", async () => {
+    const r = await run(['packages', '--json', '--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /^Usage: nso-workbench packages/m);
+    assert.equal(r.err, '');
+  });
+
+  it("exits 2 with the command's usage for an unknown option", async () => {
+    const r = await run(['packages', '--frob']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /nso-workbench packages: Unknown option '--frob'/);
+    assert.match(r.err, /Usage: nso-workbench packages/);
+  });
+
   it('exits 1 when there is no packages folder', async () => {
     const r = await run(['packages', '--dir', '/nonexistent-nso-workspace']);
     assert.equal(r.code, 1);
