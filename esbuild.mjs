@@ -50,6 +50,19 @@ const entries = [
   },
   // The Docker layer, which the extension requires on first use (see src/extension/dockerModule.ts).
   { entryPoints: ['src/core/docker/index.ts'], outfile: 'dist/docker.js' },
+  // The features activation does not need, required on first need (see
+  // src/extension/featureTriggers.ts), and the ncs.conf language client,
+  // required when an ncs.conf document is open (src/extension/ncsConfTrigger.ts).
+  {
+    entryPoints: ['src/extension/features.ts'],
+    outfile: 'dist/features.js',
+    external: ['vscode'],
+  },
+  {
+    entryPoints: ['src/extension/ncsConfClient.ts'],
+    outfile: 'dist/ncsconf.js',
+    external: ['vscode'],
+  },
   { entryPoints: ['src/server/server.ts'], outfile: 'dist/server.js' },
   {
     entryPoints: ['src/cli/cli.ts'],

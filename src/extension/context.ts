@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DockerClient } from '../core/docker';
 import { dockerModule } from './dockerModule';
+import type { LazyTrees } from './lazyTrees';
 
 /**
  * What every feature needs, passed explicitly instead of module globals.
@@ -17,6 +18,8 @@ export class WorkbenchContext {
   private readonly dockerChanged = new vscode.EventEmitter<void>();
   /** Fires after `nso.docker.host` changed: `docker` now answers for the new engine. */
   readonly onDidChangeDocker = this.dockerChanged.event;
+  /** The tree views created at activation for features loaded later (see lazyTrees.ts). */
+  lazyTrees: LazyTrees | undefined;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.subscriptions = extension.subscriptions;
@@ -61,6 +64,12 @@ export class WorkbenchContext {
       this.log.info(`Docker engine: ${this.client.endpoint.description}`);
     }
     return this.client;
+  }
+
+  /** The tree view `id`, created at activation, with `provider` from now on. */
+  treeView<T>(id: string, provider: vscode.TreeDataProvider<T>): vscode.TreeView<T> {
+    if (!this.lazyTrees) throw new Error(`no tree view ${id} was created at activation`);
+    return this.lazyTrees.attach(id, provider);
   }
 
   /** Registers something that lives as long as the current Docker connection. */

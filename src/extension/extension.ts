@@ -1,14 +1,13 @@
 // Entry point: builds the typed context and hands it to each feature's setup.
-// Nothing here runs Docker or reads the workspace at import time.
+// Nothing here runs Docker or reads the workspace at import time. Activation
+// sets up only what VS Code shows or must know from the start (commands, the
+// status bar, the views); the rest loads on first need (featureTriggers.ts,
+// ncsConfTrigger.ts, dockerModule.ts).
 import * as vscode from 'vscode';
 import { WorkbenchContext } from './context';
 import { registerCommands } from './commands/registerCommands';
-import { BuildFeature } from './build/buildFeature';
-import { PackagesView } from './views/packagesView';
-import { ProdService } from './prod/prodService';
-import { ReloadService } from './reload/reloadService';
-import { setupNcsConfClient } from './ncsConfClient';
-import { setupBackups } from './backups/setup';
+import { setupFeatureTriggers } from './featureTriggers';
+import { setupNcsConfTrigger } from './ncsConfTrigger';
 import { setupNsoStatus } from './health/setup';
 import { setupWalkthrough } from './walkthrough';
 
@@ -18,17 +17,10 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const started = performance.now();
   const ctx = new WorkbenchContext(extensionContext);
   current = ctx;
-  const packages = PackagesView.setup(ctx);
-  const prod = ProdService.setup(ctx);
-  const reload = ReloadService.setup(ctx, prod, packages);
   const nso = setupNsoStatus(ctx);
-  reload.useStatus(nso.status);
-  ctx.subscriptions.push(prod.onDidChange(() => nso.status.selectionChanged()));
-  const build = BuildFeature.setup(ctx, packages);
-  build.useStatus(nso.status);
-  const backups = setupBackups(ctx, prod);
-  registerCommands(ctx, { packages }, { prod, reload, nso, build, backups });
-  setupNcsConfClient(ctx);
+  const features = setupFeatureTriggers(ctx, nso);
+  registerCommands(ctx, nso, features);
+  setupNcsConfTrigger(ctx);
   setupWalkthrough(ctx, nso);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

@@ -16,7 +16,7 @@ import {
   type SchemaStatus,
 } from '../shared/ncsConfProtocol';
 import type { WorkbenchContext } from './context';
-import { applyToRunningNso, applyToRunningNsoCommand } from './ncsconf/applyCommand';
+import { applyToRunningNso } from './ncsconf/applyCommand';
 import { findContainerContext } from './ncsconf/containerContext';
 import {
   chooseSchemaFolder,
@@ -26,32 +26,26 @@ import {
   storedSchemaKey,
 } from './ncsconf/schemaChoice';
 
-export const loadSchemaCommand = 'nso.ncsConf.loadSchema';
+import { extraGlobs, loadSchemaCommand } from './ncsConfTrigger';
 
-function extraGlobs(): string[] {
-  return vscode.workspace
-    .getConfiguration('nso')
-    .get<string[]>('ncsConf.files', [])
-    .filter((g) => typeof g === 'string' && g.trim() !== '');
-}
-
-/** Files matching `nso.ncsConf.files` become ncs-conf documents, so the server sees them. */
-function matchesExtraGlob(doc: vscode.TextDocument): boolean {
-  const globs = extraGlobs();
-  return (
-    globs.length > 0 &&
-    doc.languageId !== 'ncs-conf' &&
-    globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)
-  );
+/** What src/extension/ncsConfTrigger.ts calls once this bundle is loaded. */
+export interface NcsConfFeature {
+  /** Starts the language server (the first call; later calls do nothing). */
+  start(): void;
+  /** NSO: Load ncs.conf Schema… */
+  loadSchema(): Promise<void>;
+  /** NSO: Apply ncs.conf to Running NSO */
+  applyToRunningNso(uri?: vscode.Uri): Promise<boolean>;
 }
 
 /**
- * Starts the ncs.conf language server the first time an ncs.conf document is
- * open, so a workspace that never opens one never pays for the server process.
- * Gives it the schema (the setting, or what was read from the NSO image
- * earlier) and shows the schema in use in a language status item.
+ * The ncs.conf language client, a separate bundle (dist/ncsconf.js, with
+ * vscode-languageclient) that src/extension/ncsConfTrigger.ts loads when an
+ * ncs.conf document is open or one of its commands runs. Gives the server
+ * the schema (the setting, or what was read from the NSO image earlier) and
+ * shows the schema in use in a language status item.
  */
-export function setupNcsConfClient(ctx: WorkbenchContext): void {
+export function setupNcsConfClient(ctx: WorkbenchContext): NcsConfFeature {
   let client: LanguageClient | undefined;
   let lastSource: SchemaSource | null = null;
 
@@ -139,26 +133,24 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
       });
   };
 
+  const loadSchema = async (): Promise<void> => {
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: 'From the NSO Image', detail: 'Copy tailf-ncs-config.yang out of the image' },
+        { label: 'Choose Folder…', detail: 'A folder holding tailf-ncs-config.yang' },
+      ],
+      { title: 'ncs.conf schema' },
+    );
+    if (!choice) return;
+    const source =
+      choice.label === 'Choose Folder…'
+        ? await chooseSchemaFolder()
+        : await loadSchemaFromImage(ctx);
+    // A folder written to the setting reaches the server through the configuration change.
+    if (source && source.origin !== 'nso.ncsConf.schemaPath') sendSchema(source);
+  };
+
   ctx.subscriptions.push(
-    vscode.commands.registerCommand(applyToRunningNsoCommand, (uri?: vscode.Uri) =>
-      applyToRunningNso(ctx, uri),
-    ),
-    vscode.commands.registerCommand(loadSchemaCommand, async () => {
-      const choice = await vscode.window.showQuickPick(
-        [
-          { label: 'From the NSO Image', detail: 'Copy tailf-ncs-config.yang out of the image' },
-          { label: 'Choose Folder…', detail: 'A folder holding tailf-ncs-config.yang' },
-        ],
-        { title: 'ncs.conf schema' },
-      );
-      if (!choice) return;
-      const source =
-        choice.label === 'Choose Folder…'
-          ? await chooseSchemaFolder()
-          : await loadSchemaFromImage(ctx);
-      // A folder written to the setting reaches the server through the configuration change.
-      if (source && source.origin !== 'nso.ncsConf.schemaPath') sendSchema(source);
-    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('nso.ncsConf.schemaPath')) sendSchema(currentSchemaSource(ctx));
       // A schema read from an image follows the image: read it again from the new one.
@@ -177,16 +169,5 @@ export function setupNcsConfClient(ctx: WorkbenchContext): void {
     ctx.onDidChangeDocker(() => void sendContainerContext()),
   );
 
-  const isNcsConf = (doc: vscode.TextDocument): boolean => doc.languageId === 'ncs-conf';
-  const associate = (doc: vscode.TextDocument): void => {
-    if (matchesExtraGlob(doc)) void vscode.languages.setTextDocumentLanguage(doc, 'ncs-conf');
-  };
-  vscode.workspace.textDocuments.forEach(associate);
-  if (vscode.workspace.textDocuments.some(isNcsConf)) start();
-  ctx.subscriptions.push(
-    vscode.workspace.onDidOpenTextDocument((doc) => {
-      associate(doc);
-      if (isNcsConf(doc)) start();
-    }),
-  );
+  return { start, loadSchema, applyToRunningNso: (uri) => applyToRunningNso(ctx, uri) };
 }

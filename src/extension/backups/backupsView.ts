@@ -76,7 +76,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
 
   static setup(ctx: WorkbenchContext, source: ProductionContainerSource): BackupsView {
     const view = new BackupsView(ctx, source);
-    const tree = vscode.window.createTreeView('nso.backups', { treeDataProvider: view });
+    const tree = ctx.treeView('nso.backups', view);
     view.tree = tree;
     ctx.subscriptions.push(
       tree,

@@ -22,7 +22,6 @@ import { toAbortSignal, type WorkbenchContext } from '../context';
 import type { PackageBuildState, PackageNode, PackagesView } from '../views/packagesView';
 import { loadImageFromFile, offerBuildImage } from './buildImageActions';
 import { BuildProblems } from './buildProblems';
-import { registerBuildTasks } from './buildTasks';
 
 /** Who asked for a build: decides how loudly it reports. */
 export type BuildSource = 'command' | 'task' | 'save';
@@ -85,7 +84,6 @@ export class BuildFeature {
       feature.output,
       feature.problems,
       feature.outputEvents,
-      registerBuildTasks(feature),
       vscode.workspace.onDidSaveTextDocument((doc) => void feature.onSaved(doc)),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => {
         for (const f of e.removed) feature.problems.clearUnder(f.uri.fsPath);

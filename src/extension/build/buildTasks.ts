@@ -22,8 +22,13 @@ function isBuildDefinition(d: vscode.TaskDefinition): d is NsoTaskDefinition {
   return d.type === taskType && d.task === 'build';
 }
 
-export function registerBuildTasks(feature: BuildFeature): vscode.Disposable {
-  return vscode.tasks.registerTaskProvider(taskType, {
+/**
+ * The provider of `nso` tasks. Registered at activation by
+ * src/extension/featureTriggers.ts, which loads the build feature when VS Code
+ * first asks for tasks.
+ */
+export function buildTaskProvider(feature: BuildFeature): vscode.TaskProvider {
+  return {
     provideTasks: () => {
       const tasks: vscode.Task[] = [];
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -36,7 +41,7 @@ export function registerBuildTasks(feature: BuildFeature): vscode.Disposable {
       if (!isBuildDefinition(task.definition)) return undefined;
       return buildTask(feature, task.scope, task.definition);
     },
-  });
+  };
 }
 
 function buildTask(

@@ -1,13 +1,14 @@
 // Wires the containers-and-health feature: the one watcher (NsoStatus), the
-// status-bar item, the Containers and Health views, the NSO log documents and
-// the container actions. Other features receive `status` to publish their
-// activity and results (see nsoStatus.ts).
+// status-bar item, the Containers and Health views and the NSO log documents,
+// all part of activation (the status bar shows NSO's state from the start).
+// The container actions come with the other features, loaded on first use
+// (src/extension/features.ts). Other features receive `status` to publish
+// their activity and results (see nsoStatus.ts).
 
 import * as vscode from 'vscode';
 
 import type { NsoHealth } from '../../core/nso/health';
 import type { WatchStatus } from '../../core/watch/containerWatcher';
-import { ContainerActions } from '../containers/containerActions';
 import { ContainersView } from '../containers/containersView';
 import { NsoLogDocuments } from '../containers/nsoLogDocuments';
 import type { WorkbenchContext } from '../context';
@@ -21,7 +22,6 @@ export interface NsoStatusFeature {
   readonly containers: ContainersView;
   readonly health: HealthView;
   readonly logs: NsoLogDocuments;
-  readonly actions: ContainerActions;
   /** Opens the Health view. */
   show(): Thenable<unknown>;
   /** What the user sees right now (the extension-host tests read it through a command). */
@@ -42,7 +42,6 @@ export function setupNsoStatus(ctx: WorkbenchContext): NsoStatusFeature {
   const containers = ContainersView.setup(ctx, status);
   const health = HealthView.setup(ctx, status);
   const logs = NsoLogDocuments.setup(ctx, status);
-  const actions = new ContainerActions(ctx, status, logs);
 
   // The status bar wants the state from the start, but activation itself
   // stays free of Docker: the watcher starts right after it.
@@ -55,7 +54,6 @@ export function setupNsoStatus(ctx: WorkbenchContext): NsoStatusFeature {
     containers,
     health,
     logs,
-    actions,
     show: () => vscode.commands.executeCommand('nso.health.focus'),
     snapshot: () => ({
       statusBar: statusBar.snapshot(),

@@ -4,8 +4,6 @@ import { resolveProdContainer } from '../../core/nso/prodContainer';
 import type { WorkbenchContext } from '../context';
 import { toAbortSignal } from '../context';
 
-export const applyToRunningNsoCommand = 'nso.ncsConf.applyToRunningNso';
-
 /** NSO: Apply ncs.conf to Running NSO — the editor's ncs.conf into the production container, then reload. */
 export async function applyToRunningNso(ctx: WorkbenchContext, uri?: vscode.Uri): Promise<boolean> {
   const doc = uri

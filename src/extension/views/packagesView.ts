@@ -56,10 +56,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
 
   static setup(ctx: WorkbenchContext): PackagesView {
     const view = new PackagesView(ctx);
-    const tree = vscode.window.createTreeView('nso.packages', {
-      treeDataProvider: view,
-      showCollapseAll: true,
-    });
+    const tree = ctx.treeView('nso.packages', view);
     const watcher = vscode.workspace.createFileSystemWatcher('**/package-meta-data.xml');
     const later = (): void => view.scheduleRefresh();
     ctx.subscriptions.push(

@@ -1,0 +1,65 @@
+// What activation keeps of the ncs.conf language client: its two commands and
+// the watch for ncs.conf documents. The client itself (vscode-languageclient,
+// about half of what the extension would otherwise load at activation) is the
+// separate bundle dist/ncsconf.js, loaded the first time an ncs.conf document
+// is open or one of these commands runs: a workspace that never opens one
+// never pays for it, nor for the server process.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { WorkbenchContext } from './context';
+import type { NcsConfFeature } from './ncsConfClient';
+
+export const loadSchemaCommand = 'nso.ncsConf.loadSchema';
+export const applyToRunningNsoCommand = 'nso.ncsConf.applyToRunningNso';
+
+/** The globs of `nso.ncsConf.files`: more files to treat as ncs.conf. */
+export function extraGlobs(): string[] {
+  return vscode.workspace
+    .getConfiguration('nso')
+    .get<string[]>('ncsConf.files', [])
+    .filter((g) => typeof g === 'string' && g.trim() !== '');
+}
+
+/** Files matching `nso.ncsConf.files` become ncs-conf documents, so the server sees them. */
+function matchesExtraGlob(doc: vscode.TextDocument): boolean {
+  const globs = extraGlobs();
+  return (
+    globs.length > 0 &&
+    doc.languageId !== 'ncs-conf' &&
+    globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)
+  );
+}
+
+export function setupNcsConfTrigger(ctx: WorkbenchContext): void {
+  let feature: NcsConfFeature | undefined;
+  const load = (): NcsConfFeature => {
+    if (!feature) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a runtime-chosen bundle, by design
+      const module = require(
+        path.join(__dirname, 'ncsconf.js'),
+      ) as typeof import('./ncsConfClient');
+      feature = module.setupNcsConfClient(ctx);
+    }
+    return feature;
+  };
+
+  ctx.subscriptions.push(
+    vscode.commands.registerCommand(applyToRunningNsoCommand, (uri?: vscode.Uri) =>
+      load().applyToRunningNso(uri),
+    ),
+    vscode.commands.registerCommand(loadSchemaCommand, () => load().loadSchema()),
+  );
+
+  const isNcsConf = (doc: vscode.TextDocument): boolean => doc.languageId === 'ncs-conf';
+  const associate = (doc: vscode.TextDocument): void => {
+    if (matchesExtraGlob(doc)) void vscode.languages.setTextDocumentLanguage(doc, 'ncs-conf');
+  };
+  vscode.workspace.textDocuments.forEach(associate);
+  if (vscode.workspace.textDocuments.some(isNcsConf)) load().start();
+  ctx.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((doc) => {
+      associate(doc);
+      if (isNcsConf(doc)) load().start();
+    }),
+  );
+}
