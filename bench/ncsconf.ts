@@ -70,6 +70,19 @@ function largestCorpusFile(): string {
   return path.join(dir, files[0]!.f);
 }
 
+/**
+ * `--child-parse <file>`: the baseline of a cold load, in a fresh process like it: read the
+ * compact schema as one plain JSON document (descriptions inline) and JSON.parse it.
+ */
+function childParse(file: string): void {
+  const cpuMs = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1000;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  JSON.parse(fs.readFileSync(file, 'utf8'));
+  const wall = performance.now() - t0;
+  process.stdout.write(JSON.stringify({ wall, cpu: cpuMs(process.cpuUsage(c0)) }));
+}
+
 /** `--child-load <cacheDir>`: one cold schema load in a fresh process, printed as JSON. */
 async function childLoad(cacheDir: string): Promise<void> {
   // CPU time next to wall time: on a busy machine the process waits for a core, and only
@@ -232,17 +245,24 @@ async function main(): Promise<void> {
     viaFile: number;
     viaFileCpu: number;
   }[] = [];
-  for (let i = 0; i < 9; i++) {
-    const r = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', __filename, '--child-load', cacheDir],
-      {
-        encoding: 'utf8',
-        cwd: repoRoot,
-      },
-    );
+  // The same schema as plain JSON: what loading would cost if it were nothing but JSON.parse.
+  const baselineFile = path.join(cacheDir, 'baseline-plain.json');
+  fs.writeFileSync(baselineFile, JSON.stringify(compiled.schema));
+  const coldParses: { wall: number; cpu: number }[] = [];
+  const child = (args: string[]): string => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...args], {
+      encoding: 'utf8',
+      cwd: repoRoot,
+    });
     if (r.status !== 0) throw new Error(`cold load child failed: ${r.stderr}`);
-    coldLoads.push(JSON.parse(r.stdout) as (typeof coldLoads)[number]);
+    return r.stdout;
+  };
+  // Interleaved, so both see the same load of the machine.
+  for (let i = 0; i < 15; i++) {
+    coldLoads.push(JSON.parse(child(['--child-load', cacheDir])) as (typeof coldLoads)[number]);
+    coldParses.push(
+      JSON.parse(child(['--child-parse', baselineFile])) as (typeof coldParses)[number],
+    );
   }
 
   // Full validation (scan + schema checks), warm, as on every keystroke.
@@ -323,9 +343,16 @@ async function main(): Promise<void> {
       compactFileColdProcessCpuMedianMs: round(median(coldLoads.map((c) => c.viaFileCpu)), 1),
       fromCacheWarmMedianMs: round(median(warmLoads), 1),
       compactFileWarmMedianMs: round(median(fileLoads), 1),
+      plainJsonParseColdProcessMedianMs: round(median(coldParses.map((c) => c.wall)), 1),
+      plainJsonParseColdProcessCpuMedianMs: round(median(coldParses.map((c) => c.cpu)), 1),
+      fromCacheToPlainJsonParse: round(
+        median(coldLoads.map((c) => c.viaCache)) / median(coldParses.map((c) => c.wall)),
+        2,
+      ),
+      coldProcessRuns: coldLoads.length,
       cacheFileBytes: fs.statSync(first.path).size,
       targetFromCacheMs: targets.schemaLoadFromCacheMs,
-      note: 'fromCache = SchemaCache.load: list and stat the YANG files, look the entry up in the manifest, read and parse the JSON, index it; compactFile = the server given the cached JSON path. ColdProcess = first load in a fresh node process (wall and CPU time); Warm = repeated in one process',
+      note: 'fromCache = SchemaCache.load: list and stat the YANG files, look the entry up in the manifest, read and parse the schema (descriptions stay unparsed until hover or completion asks), index it; compactFile = the server given the cached file path. ColdProcess = first load in a fresh node process (wall and CPU time); Warm = repeated in one process. plainJsonParse = readFileSync + JSON.parse of the same schema as one plain JSON document, descriptions inline, in a fresh process, interleaved with the loads: the baseline of fromCacheToPlainJsonParse',
     },
     server: {
       rssMbAfterLoadAndValidate: round(memory.rssMb, 1),
@@ -365,7 +392,9 @@ async function main(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child-load');
+const parseAt = process.argv.indexOf('--child-parse');
 if (childAt > 0) void childLoad(process.argv[childAt + 1]!);
+else if (parseAt > 0) childParse(process.argv[parseAt + 1]!);
 else
   main().catch((err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

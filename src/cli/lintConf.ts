@@ -7,7 +7,11 @@ import type { ConfProblem } from '../ncsconf/problems';
 import { SchemaIndex } from '../ncsconf/schemaIndex';
 import { validateConf } from '../ncsconf/validator';
 import { compileSchemaFromDirectories } from '../ncsconf/yang/loadSchema';
-import { readCompactSchema, SchemaCache } from '../ncsconf/yang/schemaCache';
+import {
+  readCompactSchema,
+  SchemaCache,
+  serializeCompactSchema,
+} from '../ncsconf/yang/schemaCache';
 import type { CompactSchema } from '../ncsconf/yang/schema';
 import { parseArgs, type CliIo, type Subcommand } from './main';
 
@@ -95,7 +99,7 @@ export const lintConfCommand: Subcommand = {
         if (values['nso-version'] !== undefined) opts.nsoVersion = values['nso-version'];
         if (values['cache-dir'] !== undefined) opts.cacheDir = values['cache-dir'];
         const compact = await loadSchema(values.schema, opts);
-        if (writeSchema) await fs.writeFile(writeSchema, JSON.stringify(compact));
+        if (writeSchema) await fs.writeFile(writeSchema, serializeCompactSchema(compact));
         schema = SchemaIndex.fromCompact(compact);
       } catch (err) {
         io.stderr.write(

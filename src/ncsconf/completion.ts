@@ -78,6 +78,8 @@ export function completeAt(
   offset: number,
   options: CompletionOptions,
 ): ConfCompletion[] {
+  // Enumeration values carry their descriptions, read from the cache on first use.
+  options.schema?.withDescriptions();
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
 
   // `${NA|`: variable names.

@@ -5,7 +5,7 @@
 import { nodeForElement } from './binding';
 import type { RtNode, SchemaIndex } from './schemaIndex';
 import { describeType, enumeratedValues } from './valueCheck';
-import { findVariables, nsoVariables } from './variables';
+import { findVariables, nsoVariables, redactedValue } from './variables';
 import type { XmlDocument, XmlElement } from './xmlScanner';
 
 export interface ConfHover {
@@ -31,6 +31,7 @@ function code(s: string): string {
 
 /** Markdown for a schema node: used by hover and by completion item documentation. */
 export function describeNode(n: RtNode, schema: SchemaIndex, path = n.path): string {
+  schema.withDescriptions();
   const head = `**${n.name}** · ${n.kind}${n.node.presence !== undefined ? ' (presence)' : ''} · ${code(path)}`;
   const lines: string[] = [head, ''];
   const t = n.type;
@@ -96,6 +97,8 @@ function variableHover(name: string, env: Record<string, string> | undefined): s
     return `**\${${name}}** · NSO variable\n\n${nso.description}\n\nIn the production container: ${code(nso.containerValue)}`;
   }
   const value = env?.[name];
+  if (value === redactedValue)
+    return `**\${${name}}** · environment variable\n\nSet where NSO runs (a secret: its value is not shown).`;
   return value !== undefined
     ? `**\${${name}}** · environment variable\n\nSet to ${code(value)} where NSO runs.`
     : `**\${${name}}** · not an NSO variable, and not known to be set where NSO runs.`;
@@ -141,7 +144,7 @@ export function hoverAt(
     }
   }
 
-  const schema = options.schema;
+  const schema = options.schema?.withDescriptions();
   if (!schema) return undefined;
   const fragment = options.fragment ?? false;
   const node = nodeForElement(el, schema, fragment);

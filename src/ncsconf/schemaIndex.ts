@@ -4,6 +4,7 @@
 // loaded schema.
 
 import type { CompactSchema, SchemaNode, TypeInfo } from './yang/schema';
+import { withDescriptions } from './yang/schemaFile';
 
 export interface ChoiceStep {
   choice: RtNode;
@@ -36,12 +37,55 @@ export interface RtType {
   info: TypeInfo;
   members: RtType[] | undefined;
   /** Compiled patterns, aligned with info.patterns; undefined where the pattern is unreadable. */
-  regexes: (RegExp | undefined)[];
-  bigRange: [bigint, bigint][] | undefined;
+  readonly regexes: (RegExp | undefined)[];
+  readonly bigRange: [bigint, bigint][] | undefined;
 }
 
 function toBig(s: string): bigint | undefined {
   return /^[+-]?\d+$/.test(s) ? BigInt(s) : undefined;
+}
+
+/**
+ * Patterns and big-integer ranges are compiled when a value is first checked
+ * against the type, not when the schema loads: most types of a schema never
+ * meet a value in a given file, and `u` patterns with `\p{…}` cost
+ * milliseconds to compile in a fresh process.
+ */
+class LazyType implements RtType {
+  members: RtType[] | undefined = undefined;
+  private compiledRegexes: (RegExp | undefined)[] | undefined;
+  private compiledRange: [bigint, bigint][] | null | undefined;
+
+  constructor(readonly info: TypeInfo) {}
+
+  get regexes(): (RegExp | undefined)[] {
+    this.compiledRegexes ??= (this.info.patterns ?? []).map((p) => {
+      if (p.js === undefined) return undefined;
+      try {
+        return new RegExp(p.js, 'u');
+      } catch {
+        return undefined;
+      }
+    });
+    return this.compiledRegexes;
+  }
+
+  get bigRange(): [bigint, bigint][] | undefined {
+    if (this.compiledRange === undefined) {
+      const info = this.info;
+      if (!info.range || info.base === 'decimal64') this.compiledRange = null;
+      else {
+        const r: [bigint, bigint][] = [];
+        for (const [lo, hi] of info.range) {
+          const a = toBig(lo);
+          const b = toBig(hi);
+          if (a !== undefined && b !== undefined) r.push([a, b]);
+        }
+        this.compiledRange = r;
+      }
+    }
+    return this.compiledRange ?? undefined;
+  }
 }
 
 export class SchemaIndex {
@@ -76,32 +120,17 @@ export class SchemaIndex {
     if (!t) {
       const info = this.schema.types[index];
       if (!info) throw new Error(`schema type ${index} does not exist`);
-      t = {
-        info,
-        members: undefined,
-        regexes: (info.patterns ?? []).map((p) => {
-          if (p.js === undefined) return undefined;
-          try {
-            return new RegExp(p.js, 'u');
-          } catch {
-            return undefined;
-          }
-        }),
-        bigRange: undefined,
-      };
-      if (info.range && info.base !== 'decimal64') {
-        const r: [bigint, bigint][] = [];
-        for (const [lo, hi] of info.range) {
-          const a = toBig(lo);
-          const b = toBig(hi);
-          if (a !== undefined && b !== undefined) r.push([a, b]);
-        }
-        t.bigRange = r;
-      }
+      t = new LazyType(info);
       this.types[index] = t;
       if (info.members) t.members = info.members.map((m) => this.type(m));
     }
     return t;
+  }
+
+  /** The schema with descriptions (read from the cache file on the first call): hover, completion. */
+  withDescriptions(): this {
+    withDescriptions(this.schema);
+    return this;
   }
 
   /** Follows element names from a top node: `['ncs-config', 'cli', 'ssh']`. */

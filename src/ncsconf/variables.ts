@@ -20,6 +20,26 @@ export const nsoVariables: Readonly<Record<string, NsoVariable>> = {
   NCS_LOG_DIR: { description: 'Where NSO writes its logs.', containerValue: '/log' },
 };
 
+/**
+ * Stands for the value of a secret variable (a password, a token) wherever
+ * the environment leaves the extension: checks see that it is set, nobody
+ * sees the value.
+ */
+export const redactedValue = '(secret, not shown)';
+
+/** Names whose values are secrets: ADMIN_PASSWORD and anything naming a password, secret or token. */
+export function isSecretName(name: string): boolean {
+  return /PASSWORD|PASSWD|SECRET|TOKEN/i.test(name);
+}
+
+/** The environment with every secret value replaced by {@link redactedValue} (empty stays empty: unset). */
+export function redactEnvironment(env: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env))
+    out[name] = isSecretName(name) && value !== '' ? redactedValue : value;
+  return out;
+}
+
 export interface VariableUse {
   name: string;
   /** Offset of `$`. */

@@ -21,11 +21,13 @@ import {
   type Hover,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { redactEnvironment } from '../../src/ncsconf/variables';
 import { startNcsConfServer } from '../../src/server/ncsConfServer';
 import {
   schemaStatusChangedMethod,
   schemaStatusMethod,
   setContainerContextMethod,
+  setEnvironmentMethod,
   setSchemaMethod,
   type NcsConfInitializationOptions,
   type SchemaStatus,
@@ -333,6 +335,12 @@ describe('ncs.conf language server', function () {
     await h.client.sendNotification(setSchemaMethod, { compactSchemaPath: ready.schemaPath });
     const cached = await h.statuses.next((s) => s.state === 'ready' && s.fromCache === true);
     assert.equal(cached.schemaPath, ready.schemaPath);
+    // Descriptions are read from the cache file when hover first needs them.
+    const hover = await h.client.sendRequest<Hover>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 1, character: 3 },
+    });
+    assert.match((hover.contents as { value: string }).value, /NCS configuration\./);
 
     await h.client.sendNotification(setSchemaMethod, {
       yangDirs: [path.join(cacheDir, 'nowhere')],
@@ -388,6 +396,39 @@ describe('ncs.conf language server', function () {
         .map((x) => x.message.slice(0, 8)),
       ['${NOPE} '],
     );
+  });
+
+  it('knows the variables sent with nso/setEnvironment, a secret one by name only', async () => {
+    h = await startServer({ cacheDir });
+    const uri = 'file:///ws/env/ncs.conf';
+    const text =
+      '<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config">\n  <state-dir>${SITE}/${ADMIN_PASSWORD}/${NOPE}</state-dir>\n</ncs-config>\n';
+    await open(h, uri, text);
+    const unknown = (p: PublishDiagnosticsParams): string[] =>
+      p.diagnostics.filter((x) => x.code === 'unknown-variable').map((x) => x.message.slice(0, 7));
+    const before = await h.diagnostics.next((p) => p.uri === uri);
+    assert.deepEqual(unknown(before), ['${SITE}', '${ADMIN', '${NOPE}']);
+
+    const mark = h.diagnostics.items.length;
+    await h.client.sendNotification(
+      setEnvironmentMethod,
+      redactEnvironment({ SITE: 'lab', ADMIN_PASSWORD: 'hunter2' }),
+    );
+    const after = await h.diagnostics.next((p) => p.uri === uri, 5000, mark);
+    assert.deepEqual(unknown(after), ['${NOPE}']);
+    const hover = async (character: number): Promise<string> =>
+      (
+        (
+          await h.client.sendRequest<Hover>('textDocument/hover', {
+            textDocument: { uri },
+            position: { line: 1, character },
+          })
+        ).contents as { value: string }
+      ).value;
+    assert.match(await hover(15), /Set to `lab` where NSO runs/);
+    const secret = await hover(22);
+    assert.match(secret, /a secret: its value is not shown/);
+    assert.doesNotMatch(secret, /hunter2/);
   });
 
   it('validates an ncs.conf.d/ fragment against its section', async () => {

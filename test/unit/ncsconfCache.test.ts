@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SchemaCache, readCompactSchema } from '../../src/ncsconf/yang/schemaCache';
+import { SchemaIndex } from '../../src/ncsconf/schemaIndex';
+import {
+  SchemaCache,
+  readCompactSchema,
+  serializeCompactSchema,
+  withDescriptions,
+} from '../../src/ncsconf/yang/schemaCache';
 import { fixtureYang } from './ncsconfHelpers';
 
 describe('schema cache', () => {
@@ -23,7 +29,9 @@ describe('schema cache', () => {
     const second = await cache.load([yangCopy], '9.1.2');
     assert.equal(second.fromCache, true);
     assert.equal(second.path, first.path);
-    assert.deepEqual(second.schema, first.schema);
+    // Descriptions stay unparsed until asked for, then they are all there.
+    assert.equal(second.schema.top[0]!.description, undefined);
+    assert.deepEqual(withDescriptions(second.schema), first.schema);
     assert.equal((await readCompactSchema(first.path)).nsoVersion, '9.1.2');
 
     // Another version, or a changed YANG file, is another entry.
@@ -58,6 +66,27 @@ describe('schema cache', () => {
     const other = path.join(dir, 'other.json');
     fs.writeFileSync(other, '{"hello": 1}');
     await assert.rejects(readCompactSchema(other), /not a compact ncs\.conf schema/);
+  });
+
+  it('keeps descriptions on a second line that hover reads, and still reads format 1', async () => {
+    const compiled = (await new SchemaCache(path.join(dir, 'cache')).load([yangCopy])).schema;
+    const full = structuredClone(withDescriptions(compiled));
+    const text = serializeCompactSchema(full);
+    const [head, tail, end] = text.split('\n');
+    assert.equal(end, '');
+    assert.doesNotMatch(head!, /"description":/);
+    assert.ok((JSON.parse(tail!) as unknown[]).includes(full.top[0]!.description));
+
+    const file = path.join(dir, 'two-lines.json');
+    fs.writeFileSync(file, text);
+    const index = SchemaIndex.fromCompact(await readCompactSchema(file));
+    assert.equal(index.schema.top[0]!.description, undefined);
+    assert.deepEqual(index.withDescriptions().schema, full);
+
+    // A file written before descriptions moved to line 2: one JSON document.
+    const old = path.join(dir, 'format-1.json');
+    fs.writeFileSync(old, JSON.stringify({ ...full, format: 1 }));
+    assert.deepEqual(withDescriptions(await readCompactSchema(old)), { ...full, format: 1 });
   });
 
   it('says when the directory holds no ncs.conf schema', async () => {

@@ -2,7 +2,8 @@
 // reader produces, what the schema cache stores per NSO version, and what the
 // validator, completion and hover read (through SchemaIndex).
 
-export const compactSchemaFormat = 1;
+// 2: descriptions on a second line of the file, read when first needed (see schemaCache.ts).
+export const compactSchemaFormat = 2;
 
 export type BuiltinTypeName =
   | 'binary'

@@ -10,7 +10,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { compileClosure, hashClosure, indexYangFiles, readYangClosure } from './loadSchema';
-import { compactSchemaFormat, type CompactSchema } from './schema';
+import type { CompactSchema } from './schema';
+import { parseCompactSchema, SchemaCacheError, serializeCompactSchema } from './schemaFile';
+
+export { SchemaCacheError, serializeCompactSchema, withDescriptions } from './schemaFile';
 
 export interface CachedSchema {
   schema: CompactSchema;
@@ -20,36 +23,17 @@ export interface CachedSchema {
   warnings: string[];
 }
 
-export class SchemaCacheError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SchemaCacheError';
-  }
-}
-
 /** Reads a compact schema written by SchemaCache (or by `lint-conf --write-schema`). */
 export function readCompactSchemaSync(file: string): CompactSchema {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new SchemaCacheError(
       `cannot read the schema ${file}: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const s = parsed as Partial<CompactSchema> | null;
-  if (
-    !s ||
-    s.format !== compactSchemaFormat ||
-    !Array.isArray(s.top) ||
-    !Array.isArray(s.types) ||
-    !Array.isArray(s.modules)
-  ) {
-    throw new SchemaCacheError(
-      `${file} is not a compact ncs.conf schema of format ${compactSchemaFormat}`,
-    );
-  }
-  return s as CompactSchema;
+  return parseCompactSchema(text, file);
 }
 
 export function readCompactSchema(file: string): Promise<CompactSchema> {
@@ -88,7 +72,7 @@ export class SchemaCache {
     await fs.mkdir(this.dir, { recursive: true });
     const file = this.fileFor(key);
     const tmp = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(schema));
+    await fs.writeFile(tmp, serializeCompactSchema(schema));
     await fs.rename(tmp, file);
     return file;
   }
