@@ -42,7 +42,12 @@ const expectations: Expectation[] = [
       [325, 'unknown-element', 'rest'],
       [365, 'removed-element', 'large-scale'],
     ],
-    note: 'written for NSO < 5.5: show-log-directory went in 5.5, large-scale in 5.6, rest before 5.7; NSO 5.7.1 refuses them',
+    // The 5.7.1 tailf-ncs-config.yang: /ncs-config/cli (container cli, lines 2636-3483) has no
+    // show-log-directory, and no revision says when it went; /ncs-config/rest existed (revision
+    // 2015-03-19, NCS-3.4, line 325: "Added /ncs-config/rest/custom-headers") but is not among
+    // the children of container ncs-config (line 750); revision 2021-09-02 (NCS-5.6, line 35):
+    // "Removed /ncs-config/large-scale".
+    note: 'written for an older NSO: 5.7.1 has no cli/show-log-directory nor /ncs-config/rest, and removed large-scale in 5.6',
   },
   {
     prefix: '12_',
@@ -52,7 +57,8 @@ const expectations: Expectation[] = [
       [293, 'unknown-element', 'show-log-directory'],
       [360, 'removed-element', 'large-scale'],
     ],
-    note: 'written for NSO < 5.5 (see 11_); NSO 5.7.1 refuses these two',
+    // Same two elements as 11_, same schema lines.
+    note: 'written for an older NSO: 5.7.1 has no cli/show-log-directory, and removed large-scale in 5.6',
   },
   {
     prefix: '14_',
@@ -66,7 +72,10 @@ const expectations: Expectation[] = [
     schema: 'nso-6.2.5',
     because: 'NSO 6.7.1 examples',
     errors: [[237, 'misplaced-element', 'ssl']],
-    note: '/ncs-config/ha/ssl is newer than 6.5 (absent from the 6.5 man page, present in 6.7); NSO 6.2.5 refuses it',
+    // The 6.2.5 container ha (lines 5775-5820) holds enabled, ip, port, extra-listen and
+    // tick-timeout only; the 6.7 ncs.conf(5) man page (corpus docs/, line 3735) lists
+    // /ncs-config/ha/ssl/enabled, the 6.5 one does not.
+    note: 'written for NSO 6.7: /ncs-config/ha/ssl came after 6.5 (6.7 man page); 6.2.5 has no ha/ssl',
   },
   { prefix: '17_', schema: 'nso-6.2.5', because: 'NSO 6.2.5 bundled examples', errors: [] },
   {
