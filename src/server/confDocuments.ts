@@ -41,8 +41,38 @@ export class ConfDocuments {
   containerFor(uri: string): ProductionContainer | undefined {
     const ctx = this.container;
     if (!ctx) return undefined;
-    const mount = ctx.mounts?.find((m) => m.uri === uri);
-    return mount ? { ...ctx.container, mountedAt: mount.containerPath } : { ...ctx.container };
+    const mountedAt = mountPoint(ctx.mounts ?? [], uri);
+    return mountedAt !== undefined ? { ...ctx.container, mountedAt } : { ...ctx.container };
+  }
+}
+
+/**
+ * Where a document appears inside the container: a file mounted as itself, or
+ * a file inside a mounted folder (`./config:/nso/etc`); the deepest mount wins,
+ * as it does in the container.
+ */
+function mountPoint(
+  mounts: readonly { uri: string; containerPath: string }[],
+  uri: string,
+): string | undefined {
+  let best: { length: number; at: string } | undefined;
+  for (const m of mounts) {
+    const folder = m.uri.replace(/\/+$/, '');
+    let at: string | undefined;
+    if (m.uri === uri) at = m.containerPath;
+    else if (uri.startsWith(`${folder}/`))
+      at = `${m.containerPath.replace(/\/+$/, '')}/${decodePath(uri.slice(folder.length + 1))}`;
+    if (at !== undefined && (!best || folder.length > best.length))
+      best = { length: folder.length, at };
+  }
+  return best?.at;
+}
+
+function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return encoded;
   }
 }
 
