@@ -10,6 +10,7 @@ import {
   schemaStatusChangedMethod,
   schemaStatusMethod,
   setContainerContextMethod,
+  setEnvironmentMethod,
   setSchemaMethod,
   type NcsConfInitializationOptions,
   type SchemaSource,
@@ -94,7 +95,11 @@ export function setupNcsConfClient(ctx: WorkbenchContext): NcsConfFeature {
 
   const sendContainerContext = async (): Promise<void> => {
     const context = await findContainerContext(ctx);
-    if (client?.isRunning()) await client.sendNotification(setContainerContextMethod, context);
+    if (!client?.isRunning()) return;
+    await client.sendNotification(setContainerContextMethod, context);
+    // `${VAR}` checks, completion and hover: the variables set where NSO runs, from the same
+    // inspect, secret values already redacted (findContainerContext).
+    await client.sendNotification(setEnvironmentMethod, context?.container.env ?? {});
   };
 
   const start = (): void => {
