@@ -220,6 +220,99 @@ export interface ContainerDetails {
   /** Published ports (host side filled in while running). */
   readonly ports: readonly PortBinding[];
   readonly networkMode: string;
+  /**
+   * The rest of what the container was created with. Always set by the
+   * engine client; only hand-made details (tests) leave it out.
+   */
+  readonly settings?: ContainerSettings;
+}
+
+export type RestartPolicyName = 'no' | 'always' | 'unless-stopped' | 'on-failure';
+
+export interface RestartPolicy {
+  readonly name: RestartPolicyName;
+  /** For 'on-failure': how often Docker restarts it (0: no limit). */
+  readonly maximumRetryCount: number;
+}
+
+/** A port binding as configured (`-p`): known whether or not the container runs. */
+export interface ConfiguredPortBinding {
+  readonly containerPort: number;
+  readonly protocol: 'tcp' | 'udp' | 'sctp';
+  /** '' means every interface, as `-p 2024:2024` does. */
+  readonly hostIp: string;
+  /** 0 means the engine picks a free port at each start (`-p 127.0.0.1::2024`). */
+  readonly hostPort: number;
+}
+
+/** The container's place on one network. */
+export interface NetworkAttachment {
+  /** The network's name (`bridge`, `lab_default`, ...). */
+  readonly network: string;
+  /** Names other containers on that network reach it by (Compose: the service name). */
+  readonly aliases: readonly string[];
+  /** Addresses the user fixed (`--ip`); a dynamic address is not one. */
+  readonly ipv4Address?: string;
+  readonly ipv6Address?: string;
+  /** Legacy links, `container:alias`. */
+  readonly links?: readonly string[];
+}
+
+export interface Ulimit {
+  readonly name: string;
+  readonly soft: number;
+  readonly hard: number;
+}
+
+export interface DeviceMapping {
+  readonly pathOnHost: string;
+  readonly pathInContainer: string;
+  readonly cgroupPermissions: string;
+}
+
+/**
+ * What `docker inspect` reports of a container's creation beyond the basics:
+ * with ContainerDetails, enough to create the same container again.
+ */
+export interface ContainerSettings {
+  /** As created; Docker's default is the first 12 characters of the id. */
+  readonly hostname: string;
+  readonly domainname: string;
+  readonly restartPolicy: RestartPolicy;
+  readonly autoRemove: boolean;
+  readonly portBindings: readonly ConfiguredPortBinding[];
+  /** e.g. ['2024/tcp']: the image's and the container's own. */
+  readonly exposedPorts: readonly string[];
+  readonly networks: readonly NetworkAttachment[];
+  readonly stopSignal?: string;
+  readonly stopTimeoutSeconds?: number;
+  /** Target → mount options (`--tmpfs /run:size=64m`). */
+  readonly tmpfs: Readonly<Record<string, string>>;
+  /** `host:ip` entries for /etc/hosts. */
+  readonly extraHosts: readonly string[];
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  readonly privileged: boolean;
+  readonly readonlyRootfs: boolean;
+  readonly init?: boolean;
+  readonly dns: readonly string[];
+  readonly dnsSearch: readonly string[];
+  readonly dnsOptions: readonly string[];
+  /** 0: no limit. */
+  readonly memoryBytes: number;
+  /** CPUs in units of 1e-9 (`--cpus 1.5` is 1.5e9); 0: no limit. */
+  readonly nanoCpus: number;
+  /** 0: Docker's default (64 MiB). */
+  readonly shmSizeBytes: number;
+  readonly securityOpt: readonly string[];
+  readonly sysctls: Readonly<Record<string, string>>;
+  readonly groupAdd: readonly string[];
+  readonly ulimits: readonly Ulimit[];
+  readonly devices: readonly DeviceMapping[];
+  /** Docker's default when unset: the engine's logging driver. */
+  readonly logConfig?: { readonly type: string; readonly config: Readonly<Record<string, string>> };
+  readonly openStdin: boolean;
+  readonly stdinOnce: boolean;
 }
 
 export interface BindMountSpec {
@@ -238,7 +331,7 @@ export interface VolumeMountSpec {
 
 export interface PortSpec {
   readonly containerPort: number;
-  readonly protocol?: 'tcp' | 'udp';
+  readonly protocol?: 'tcp' | 'udp' | 'sctp';
   /** Omitted or 0: the engine picks a free port. */
   readonly hostPort?: number;
   /** Defaults to 127.0.0.1: nothing is published on other interfaces unless asked for. */
@@ -266,11 +359,76 @@ export interface ContainerSpec {
   readonly init?: boolean;
   readonly stopSignal?: string;
   readonly stopTimeoutSeconds?: number;
-  readonly restartPolicy?: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  readonly restartPolicy?: RestartPolicyName;
+  /** With restartPolicy 'on-failure'. */
+  readonly restartMaxRetries?: number;
   readonly memoryBytes?: number;
   readonly autoRemove?: boolean;
   readonly tty?: boolean;
   readonly openStdin?: boolean;
+  readonly stdinOnce?: boolean;
+  readonly domainname?: string;
+  /**
+   * Networks to join, with aliases. The one named by networkMode (or the
+   * first) is joined at creation, the others right after, before any start.
+   */
+  readonly networks?: readonly NetworkAttachment[];
+  /** Ports to expose without publishing them, e.g. ['4569/tcp']. */
+  readonly exposedPorts?: readonly string[];
+  readonly tmpfs?: Readonly<Record<string, string>>;
+  readonly extraHosts?: readonly string[];
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  readonly privileged?: boolean;
+  readonly readonlyRootfs?: boolean;
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOptions?: readonly string[];
+  readonly nanoCpus?: number;
+  readonly shmSizeBytes?: number;
+  readonly securityOpt?: readonly string[];
+  readonly sysctls?: Readonly<Record<string, string>>;
+  readonly groupAdd?: readonly string[];
+  readonly ulimits?: readonly Ulimit[];
+  readonly devices?: readonly DeviceMapping[];
+  readonly logConfig?: { readonly type: string; readonly config: Readonly<Record<string, string>> };
+}
+
+export interface RunContainerOptions extends CallOptions {
+  /**
+   * Data for the container's standard input, which sees end-of-file after it.
+   * A stream is consumed while the container runs (answers to prompts).
+   */
+  readonly stdin?: string | Buffer | Readable;
+  /** Called with each piece of output as it arrives (decoded as UTF-8). */
+  readonly onStdout?: (text: string) => void;
+  readonly onStderr?: (text: string) => void;
+  /** Most bytes kept per stream in the result (the end is kept). Default 4 MiB. */
+  readonly maxBufferBytes?: number;
+  /**
+   * Time for the whole run (no default). On timeout or cancellation the
+   * container is killed (and removed unless `keep`).
+   */
+  readonly timeoutMs?: number;
+  /** Leave the container in place after it ends (default: removed). */
+  readonly keep?: boolean;
+}
+
+export interface RunContainerResult {
+  /** The container's id (gone already unless `keep`). */
+  readonly id: string;
+  /** -1 when the container was removed before its exit code could be read. */
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutTruncated: boolean;
+  readonly stderrTruncated: boolean;
+  /** The kernel killed it for memory. */
+  readonly oomKilled: boolean;
+  /** Someone removed the container while it ran (`docker rm -f`). */
+  readonly removedWhileRunning: boolean;
+  /** Set when a signal ended it (exit code 128 + n), e.g. 9 for `docker kill`. */
+  readonly signal?: number;
 }
 
 export interface StopOptions extends CallOptions {
@@ -463,6 +621,13 @@ export interface DockerClient {
   removeContainer(container: Ref, options?: RemoveContainerOptions): Promise<void>;
   /** Waits until the container stops (no default timeout); resolves to its exit code. */
   waitContainer(container: Ref, options?: WaitOptions): Promise<number>;
+  /**
+   * Creates, starts and waits for a one-off container (`docker run -i --rm`
+   * without the shell): standard input attached before it starts, output
+   * captured, then removed. Resolves whatever its exit code; a container
+   * killed or removed meanwhile says so in the result.
+   */
+  runContainer(spec: ContainerSpec, options?: RunContainerOptions): Promise<RunContainerResult>;
 
   createVolume(spec?: VolumeSpec, options?: CallOptions): Promise<VolumeInfo>;
   inspectVolume(name: string, options?: CallOptions): Promise<VolumeInfo>;

@@ -35,6 +35,8 @@ import type {
   ReadFileOptions,
   Ref,
   RemoveContainerOptions,
+  RunContainerOptions,
+  RunContainerResult,
   StopOptions,
   VolumeInfo,
   VolumeListFilter,
@@ -53,6 +55,7 @@ import {
   containerDetails,
   containerSummary,
   dockerEvent,
+  endpointConfig,
   engineInfo,
   engineVersion,
   eventFilters,
@@ -60,6 +63,7 @@ import {
   imageSummary,
   labelFilters,
   logQuery,
+  networkOfMode,
   volumeInfo,
 } from './engineJson';
 import {
@@ -131,6 +135,13 @@ interface SignalledEngineCalls {
 }
 interface SignalledInspect {
   inspect(options: { abortSignal: AbortSignal }): Promise<unknown>;
+}
+interface SignalledConnect {
+  connect(options: {
+    Container: string;
+    EndpointConfig: Dockerode.EndpointSettings;
+    abortSignal: AbortSignal;
+  }): Promise<unknown>;
 }
 type ModemOptions = Dockerode.DockerOptions & { agent?: https.Agent };
 
@@ -433,10 +444,192 @@ class DockerodeClient implements DockerClient {
       action: `create container ${spec.name ?? `from ${spec.image}`}`,
       resource: { type: 'image', name: spec.image },
     };
+    const body = containerCreateBody(spec);
     const created = await this.call(operation, options, (signal) =>
-      this.docker.createContainer({ ...containerCreateBody(spec), abortSignal: signal }),
+      this.docker.createContainer({ ...body, abortSignal: signal }),
     );
+    // Engines before API 1.44 take one network at creation: the others are joined now.
+    const joined = networkOfMode(body.HostConfig?.NetworkMode);
+    const others = (spec.networks ?? []).filter((n) => n.network !== joined);
+    try {
+      for (const attachment of others) {
+        await this.call(
+          {
+            action: `connect container ${spec.name ?? created.id} to network ${attachment.network}`,
+            resource: { type: 'network', name: attachment.network },
+          },
+          options,
+          (signal) =>
+            (this.docker.getNetwork(attachment.network) as unknown as SignalledConnect).connect({
+              Container: created.id,
+              EndpointConfig: endpointConfig(attachment),
+              abortSignal: signal,
+            }),
+        );
+      }
+    } catch (error) {
+      // Half a container is worse than none: the caller still has its spec.
+      await this.removeContainer(created.id, { force: true }).catch(() => undefined);
+      throw error;
+    }
     return created.id;
+  }
+
+  async runContainer(
+    spec: ContainerSpec,
+    options: RunContainerOptions = {},
+  ): Promise<RunContainerResult> {
+    const shown = [...(spec.entrypoint ?? []), ...(spec.cmd ?? [])].slice(0, 3).join(' ');
+    const operation: DockerOperation = {
+      action: `run ${shown || spec.image} in a one-off container`,
+      resource: { type: 'image', name: spec.image },
+    };
+    const hasStdin = options.stdin !== undefined;
+    const body = containerCreateBody({ ...spec, openStdin: hasStdin, stdinOnce: hasStdin });
+    const { id } = await this.call(operation, { signal: options.signal }, (signal) =>
+      this.docker.createContainer({
+        ...body,
+        AttachStdin: hasStdin,
+        AttachStdout: true,
+        AttachStderr: true,
+        abortSignal: signal,
+      }),
+    );
+    const container = this.docker.getContainer(id);
+    const named = spec.name ?? id.slice(0, 12);
+    let removedByOthers = false;
+    const removeUnlessKept = async (): Promise<void> => {
+      if (options.keep === true) return;
+      await this.removeContainer(id, { force: true }).catch((error: unknown) => {
+        // Gone, or someone else's `docker rm` is at it: either way not ours to finish.
+        const elsewhere =
+          isDockerError(error, 'notFound') ||
+          (error instanceof DockerError &&
+            error.kind === 'conflict' &&
+            /already in progress/.test(error.message));
+        if (!elsewhere) throw error;
+        removedByOthers = true;
+      });
+    };
+
+    let stream: NodeJS.ReadWriteStream & Readable;
+    try {
+      // Attached before the start, so no output and no prompt is missed.
+      stream = (await this.call(operation, { signal: options.signal }, (signal) =>
+        container.attach({
+          stream: true,
+          stdin: hasStdin,
+          stdout: true,
+          stderr: true,
+          hijack: hasStdin,
+          abortSignal: signal,
+        }),
+      )) as NodeJS.ReadWriteStream & Readable;
+      await this.call(containerOperation('start', named), { signal: options.signal }, (signal) =>
+        container.start({ abortSignal: signal }),
+      );
+    } catch (error) {
+      await removeUnlessKept().catch(() => undefined);
+      throw error;
+    }
+
+    const maxBytes = options.maxBufferBytes ?? defaultExecBufferBytes;
+    const stdout = new TailBuffer(maxBytes);
+    const stderr = new TailBuffer(maxBytes);
+    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+    const callbacks = { stdout: options.onStdout, stderr: options.onStderr };
+    const demuxer = new StreamDemuxer((which, chunk) => {
+      (which === 'stdout' ? stdout : stderr).push(chunk);
+      const text = decoders[which].write(chunk);
+      if (text !== '') callbacks[which]?.(text);
+    });
+    const ended = new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => {
+        try {
+          demuxer.push(chunk);
+        } catch {
+          // A malformed frame ends the output, not the run: the exit code still counts.
+          stream.destroy();
+        }
+      });
+      stream.once('end', () => resolve());
+      stream.once('close', () => resolve());
+      stream.once('error', () => resolve());
+    });
+    const stopFeeding = feedStdin(stream, options.stdin);
+
+    const run = withTimeout(options.signal, options.timeoutMs);
+    let exitCode = -1;
+    let removedWhileRunning = false;
+    try {
+      // Not-running after the start: a container that already ended answers at once.
+      const waited = container.wait({ condition: 'not-running', abortSignal: run.signal }).then(
+        (raw: unknown) => asNumber(asObject(raw).StatusCode, -1),
+        (error: unknown) => {
+          if (run.signal.aborted) return 'aborted' as const;
+          const translated = translateDockerError(error, operation, this.endpoint);
+          if (translated.kind === 'notFound') return 'removed' as const;
+          throw translated;
+        },
+      );
+      // Settled either way below; a rejection after an abort is not news.
+      waited.catch(() => undefined);
+      const aborted = new Promise<'aborted'>((resolve) => {
+        if (run.signal.aborted) resolve('aborted');
+        run.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+      });
+      const outcome = await Promise.race([waited, aborted]);
+      if (outcome === 'aborted') {
+        await this.killContainer(id, 'SIGKILL').catch(() => undefined);
+        stream.destroy();
+        await removeUnlessKept().catch(() => undefined);
+        if (run.cause === 'timeout') {
+          throw new DockerError({
+            kind: 'timeout',
+            message:
+              `${shown || spec.image} in one-off container ${named} did not finish within ` +
+              `${formatSeconds(run.timeoutMs ?? 0)} and was killed`,
+            endpoint: this.endpoint.description,
+            action: operation.action,
+          });
+        }
+        throw dockerCancelledError(operation, this.endpoint);
+      }
+      if (outcome === 'removed') removedWhileRunning = true;
+      else exitCode = outcome;
+      // The last output can trail the exit by a moment.
+      await Promise.race([ended, delay(2000)]);
+    } finally {
+      run.dispose();
+      stopFeeding();
+      stream.destroy();
+    }
+    for (const which of ['stdout', 'stderr'] as const) {
+      const rest = decoders[which].end();
+      if (rest !== '') callbacks[which]?.(rest);
+    }
+
+    let oomKilled = false;
+    try {
+      const state = asObject(asObject(await container.inspect()).State);
+      oomKilled = asBoolean(state.OOMKilled);
+      if (exitCode === -1) exitCode = asNumber(state.ExitCode, -1);
+    } catch {
+      // Removed by someone else (or auto-removed): the exit code from wait stands.
+      if (exitCode === -1) removedWhileRunning = true;
+    }
+    await removeUnlessKept();
+    return {
+      id,
+      exitCode,
+      stdout: stdout.text(),
+      stderr: stderr.text(),
+      stdoutTruncated: stdout.truncated,
+      stderrTruncated: stderr.truncated,
+      oomKilled,
+      removedWhileRunning: removedWhileRunning || removedByOthers,
+      ...(exitCode > 128 && exitCode < 160 ? { signal: exitCode - 128 } : {}),
+    };
   }
 
   async startContainer(container: Ref, options?: CallOptions): Promise<void> {

@@ -5,7 +5,9 @@
 import type Dockerode from 'dockerode';
 
 import type {
+  ConfiguredPortBinding,
   ContainerDetails,
+  ContainerSettings,
   ContainerSpec,
   ContainerState,
   ContainerSummary,
@@ -20,7 +22,9 @@ import type {
   LabelFilter,
   LogOptions,
   MountInfo,
+  NetworkAttachment,
   PortBinding,
+  RestartPolicyName,
   VolumeInfo,
 } from './client';
 import {
@@ -216,14 +220,56 @@ export function containerCreateBody(spec: ContainerSpec): Dockerode.ContainerCre
     })),
   ];
 
+  for (const port of spec.exposedPorts ?? []) exposedPorts[port] = {};
+
+  // The network joined at creation: the one networkMode names, else the first.
+  const networkMode = spec.networkMode ?? spec.networks?.[0]?.network;
+  const primary = spec.networks?.find((n) => n.network === networkMode);
+
   const hostConfig: Dockerode.HostConfig = {
     Mounts: mounts,
     PortBindings: portBindings,
-    ...(spec.networkMode !== undefined ? { NetworkMode: spec.networkMode } : {}),
+    ...(networkMode !== undefined ? { NetworkMode: networkMode } : {}),
     ...(spec.init !== undefined ? { Init: spec.init } : {}),
-    ...(spec.restartPolicy !== undefined ? { RestartPolicy: { Name: spec.restartPolicy } } : {}),
+    ...(spec.restartPolicy !== undefined
+      ? {
+          RestartPolicy: {
+            Name: spec.restartPolicy,
+            ...(spec.restartMaxRetries ? { MaximumRetryCount: spec.restartMaxRetries } : {}),
+          },
+        }
+      : {}),
     ...(spec.memoryBytes !== undefined ? { Memory: spec.memoryBytes } : {}),
     ...(spec.autoRemove !== undefined ? { AutoRemove: spec.autoRemove } : {}),
+    ...(spec.tmpfs !== undefined ? { Tmpfs: { ...spec.tmpfs } } : {}),
+    ...(spec.extraHosts !== undefined ? { ExtraHosts: [...spec.extraHosts] } : {}),
+    ...(spec.capAdd !== undefined ? { CapAdd: [...spec.capAdd] } : {}),
+    ...(spec.capDrop !== undefined ? { CapDrop: [...spec.capDrop] } : {}),
+    ...(spec.privileged !== undefined ? { Privileged: spec.privileged } : {}),
+    ...(spec.readonlyRootfs !== undefined ? { ReadonlyRootfs: spec.readonlyRootfs } : {}),
+    ...(spec.dns !== undefined ? { Dns: [...spec.dns] } : {}),
+    ...(spec.dnsSearch !== undefined ? { DnsSearch: [...spec.dnsSearch] } : {}),
+    ...(spec.dnsOptions !== undefined ? { DnsOptions: [...spec.dnsOptions] } : {}),
+    ...(spec.nanoCpus !== undefined ? { NanoCpus: spec.nanoCpus } : {}),
+    ...(spec.shmSizeBytes ? { ShmSize: spec.shmSizeBytes } : {}),
+    ...(spec.securityOpt !== undefined ? { SecurityOpt: [...spec.securityOpt] } : {}),
+    ...(spec.sysctls !== undefined ? { Sysctls: { ...spec.sysctls } } : {}),
+    ...(spec.groupAdd !== undefined ? { GroupAdd: [...spec.groupAdd] } : {}),
+    ...(spec.ulimits !== undefined
+      ? { Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) }
+      : {}),
+    ...(spec.devices !== undefined
+      ? {
+          Devices: spec.devices.map((d) => ({
+            PathOnHost: d.pathOnHost,
+            PathInContainer: d.pathInContainer,
+            CgroupPermissions: d.cgroupPermissions,
+          })),
+        }
+      : {}),
+    ...(spec.logConfig !== undefined
+      ? { LogConfig: { Type: spec.logConfig.type, Config: { ...spec.logConfig.config } } }
+      : {}),
   };
 
   return {
@@ -239,6 +285,7 @@ export function containerCreateBody(spec: ContainerSpec): Dockerode.ContainerCre
     ...(spec.workingDir !== undefined ? { WorkingDir: spec.workingDir } : {}),
     ...(spec.user !== undefined ? { User: spec.user } : {}),
     ...(spec.hostname !== undefined ? { Hostname: spec.hostname } : {}),
+    ...(spec.domainname !== undefined ? { Domainname: spec.domainname } : {}),
     ...(spec.healthcheck !== undefined
       ? { Healthcheck: healthcheckToEngine(spec.healthcheck) }
       : {}),
@@ -246,8 +293,124 @@ export function containerCreateBody(spec: ContainerSpec): Dockerode.ContainerCre
     ...(spec.stopTimeoutSeconds !== undefined ? { StopTimeout: spec.stopTimeoutSeconds } : {}),
     Tty: spec.tty ?? false,
     OpenStdin: spec.openStdin ?? false,
+    ...(spec.stdinOnce !== undefined ? { StdinOnce: spec.stdinOnce } : {}),
     ExposedPorts: exposedPorts,
     HostConfig: hostConfig,
+    ...(primary !== undefined && primary.network === networkMode
+      ? { NetworkingConfig: { EndpointsConfig: { [primary.network]: endpointConfig(primary) } } }
+      : {}),
+  };
+}
+
+/**
+ * The network a container of this network mode is on once created: Docker's
+ * `default` is the `bridge` network; host, none and container:<id> are
+ * networks of their own, which allow no others.
+ */
+export function networkOfMode(networkMode: string | undefined): string {
+  return networkMode === undefined || networkMode === '' || networkMode === 'default'
+    ? 'bridge'
+    : networkMode;
+}
+
+/** The engine's EndpointSettings for joining a network as `attachment` says. */
+export function endpointConfig(attachment: NetworkAttachment): Dockerode.EndpointSettings {
+  const ipam = {
+    ...(attachment.ipv4Address ? { IPv4Address: attachment.ipv4Address } : {}),
+    ...(attachment.ipv6Address ? { IPv6Address: attachment.ipv6Address } : {}),
+  };
+  return {
+    ...(attachment.aliases.length > 0 ? { Aliases: [...attachment.aliases] } : {}),
+    ...(attachment.links && attachment.links.length > 0 ? { Links: [...attachment.links] } : {}),
+    ...(Object.keys(ipam).length > 0 ? { IPAMConfig: ipam } : {}),
+  };
+}
+
+/**
+ * The container's creation settings from inspect output. Aliases Docker adds
+ * by itself (the short id) are left out: a new container gets its own.
+ */
+export function containerSettings(raw: unknown): ContainerSettings {
+  const c = asObject(raw);
+  const config = asObject(c.Config);
+  const host = asObject(c.HostConfig);
+  const id = asString(c.Id);
+  const restart = asObject(host.RestartPolicy);
+  const portBindings: ConfiguredPortBinding[] = [];
+  for (const [key, bindings] of Object.entries(asObject(host.PortBindings))) {
+    const [port, protocol] = key.split('/');
+    for (const binding of asArray(bindings)) {
+      const b = asObject(binding);
+      portBindings.push({
+        containerPort: Number(port),
+        protocol: (protocol ?? 'tcp') as ConfiguredPortBinding['protocol'],
+        hostIp: asString(b.HostIp),
+        hostPort: Number(asString(b.HostPort)) || 0,
+      });
+    }
+  }
+  const networks = Object.entries(asObject(asObject(c.NetworkSettings).Networks)).map(
+    ([network, value]): NetworkAttachment => {
+      const endpoint = asObject(value);
+      const ipam = asObject(endpoint.IPAMConfig);
+      const links = asStrings(endpoint.Links);
+      return {
+        network,
+        aliases: asStrings(endpoint.Aliases).filter((a) => !(a.length >= 12 && id.startsWith(a))),
+        ...(asString(ipam.IPv4Address) ? { ipv4Address: asString(ipam.IPv4Address) } : {}),
+        ...(asString(ipam.IPv6Address) ? { ipv6Address: asString(ipam.IPv6Address) } : {}),
+        ...(links.length > 0 ? { links } : {}),
+      };
+    },
+  );
+  const log = asObject(host.LogConfig);
+  const stopTimeout = config.StopTimeout;
+  return {
+    hostname: asString(config.Hostname),
+    domainname: asString(config.Domainname),
+    restartPolicy: {
+      name: (asString(restart.Name) || 'no') as RestartPolicyName,
+      maximumRetryCount: asNumber(restart.MaximumRetryCount),
+    },
+    autoRemove: asBoolean(host.AutoRemove),
+    portBindings,
+    exposedPorts: Object.keys(asObject(config.ExposedPorts)).sort(),
+    networks,
+    ...(asString(config.StopSignal) ? { stopSignal: asString(config.StopSignal) } : {}),
+    ...(typeof stopTimeout === 'number' ? { stopTimeoutSeconds: stopTimeout } : {}),
+    tmpfs: asStringMap(host.Tmpfs),
+    extraHosts: asStrings(host.ExtraHosts),
+    capAdd: asStrings(host.CapAdd),
+    capDrop: asStrings(host.CapDrop),
+    privileged: asBoolean(host.Privileged),
+    readonlyRootfs: asBoolean(host.ReadonlyRootfs),
+    ...(typeof host.Init === 'boolean' ? { init: host.Init } : {}),
+    dns: asStrings(host.Dns),
+    dnsSearch: asStrings(host.DnsSearch),
+    dnsOptions: asStrings(host.DnsOptions),
+    memoryBytes: asNumber(host.Memory),
+    nanoCpus: asNumber(host.NanoCpus),
+    shmSizeBytes: asNumber(host.ShmSize),
+    securityOpt: asStrings(host.SecurityOpt),
+    sysctls: asStringMap(host.Sysctls),
+    groupAdd: asStrings(host.GroupAdd),
+    ulimits: asArray(host.Ulimits).map((u) => {
+      const limit = asObject(u);
+      return { name: asString(limit.Name), soft: asNumber(limit.Soft), hard: asNumber(limit.Hard) };
+    }),
+    devices: asArray(host.Devices).map((d) => {
+      const device = asObject(d);
+      return {
+        pathOnHost: asString(device.PathOnHost),
+        pathInContainer: asString(device.PathInContainer),
+        cgroupPermissions: asString(device.CgroupPermissions) || 'rwm',
+      };
+    }),
+    ...(asString(log.Type)
+      ? { logConfig: { type: asString(log.Type), config: asStringMap(log.Config) } }
+      : {}),
+    openStdin: asBoolean(config.OpenStdin),
+    stdinOnce: asBoolean(config.StdinOnce),
   };
 }
 
@@ -330,6 +493,7 @@ export function containerDetails(raw: unknown): ContainerDetails {
     }),
     ports,
     networkMode: asString(hostConfig.NetworkMode),
+    settings: containerSettings(raw),
   };
 }
 
