@@ -1,7 +1,9 @@
 // Restoring NSO backups into a production container of the NSO simulator:
-// data written into CDB comes back, /nso/run.old is kept, the container's
-// configuration is the same, and a restore container killed half-way leaves
-// a state that is reported exactly and from which the restore resumes.
+// data written into CDB comes back, /nso/run.old is kept, the container is
+// removed and recreated with the same configuration (name, ports on
+// 127.0.0.1, labels, env, restart policy, networks with aliases, mounts), and
+// a restore container killed half-way leaves a state that is reported
+// exactly, from which the container can be recreated and the restore resumed.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -32,6 +34,7 @@ import {
   inVolume,
   killRestoreWhileUnpacking,
   prodImage,
+  runPrefix,
   setDevice,
   startNso,
 } from './backupSupport';
@@ -56,6 +59,12 @@ describe('Restoring an NSO backup into the production container', function () {
     let nsoVol = '';
     let mounts: string[] = [];
     let backupName = '';
+    const secondNetwork = `${runPrefix}-net2`;
+
+    after(async () => {
+      await docker(['rm', '-f', nso]);
+      await docker(['network', 'rm', secondNetwork]);
+    });
 
     before(async () => {
       nsoVol = await createVolume('nso');
@@ -74,7 +83,31 @@ describe('Restoring an NSO backup into the production container', function () {
         'NSOWB_TEST_MARK=kept',
         '--restart',
         'unless-stopped',
+        '--network-alias',
+        'nso-primary',
+        '--hostname',
+        'nso-host',
+        '--tmpfs',
+        '/scratch:size=16m',
+        '--add-host',
+        'device-lab:192.0.2.10',
+        // As Compose labels its containers: Compose must still recognise the recreated one.
+        '--label',
+        'com.docker.compose.project=nsowbtest',
+        '--label',
+        'com.docker.compose.service=nso',
         ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      ]);
+      await dockerOk(['network', 'create', secondNetwork]);
+      await dockerOk([
+        'network',
+        'connect',
+        '--alias',
+        'nso-second',
+        '--alias',
+        'nso',
+        secondNetwork,
+        nso,
       ]);
       await setDevice(nso, 'r1', '10.0.0.1');
       const taken = await takeBackup(dockerClient, nso);
@@ -89,6 +122,12 @@ describe('Restoring an NSO backup into the production container', function () {
       assert.match(await devices(nso), /device r2/);
       const before = await configuration(nso);
       const idBefore = (await dockerOk(['inspect', '-f', '{{.Id}}', nso])).trim();
+      const extrasBefore = await dockerOk([
+        'inspect',
+        '-f',
+        '{{.Config.Hostname}} {{json .HostConfig.Tmpfs}} {{json .HostConfig.ExtraHosts}}',
+        nso,
+      ]);
 
       const plan = await planRestore(dockerClient, nso, backupName);
       assert.equal(plan.versionMismatch, undefined);
@@ -110,10 +149,12 @@ describe('Restoring an NSO backup into the production container', function () {
       assert.deepEqual(steps, [
         'safetyBackup',
         'stop',
+        'remove',
         'helper',
         'preserveRunOld',
         'restore',
         'verify',
+        'recreate',
         'start',
         'healthy',
         'compare',
@@ -121,7 +162,7 @@ describe('Restoring an NSO backup into the production container', function () {
       assert.match(output, /Restore \/etc\/ncs from the backup \(y\/n\)\?/);
       assert.match(output, /INFO {2}Restore completed successfully/);
       assert.deepEqual(report.differences, []);
-      assert.equal(report.recreated, false);
+      assert.equal(report.recreated, true);
       assert.deepEqual(report.previousRunDirs, ['/nso/run.old']);
       assert.ok(report.safetyBackup, 'a safety backup was taken');
 
@@ -139,9 +180,43 @@ describe('Restoring an NSO backup into the production container', function () {
       assert.ok(names.includes(backupName), names.join(', '));
       assert.ok(names.includes(report.safetyBackup), names.join(', '));
 
-      // The same container, configured as before: mounts, env, ports, labels, restart policy.
-      assert.equal((await dockerOk(['inspect', '-f', '{{.Id}}', nso])).trim(), idBefore);
-      assert.deepEqual(await configuration(nso), before);
+      // A new container of the same name, configured as before: mounts, env, ports on
+      // 127.0.0.1, labels (Compose's too), restart policy, networks with their aliases.
+      assert.notEqual((await dockerOk(['inspect', '-f', '{{.Id}}', nso])).trim(), idBefore);
+      const after = await configuration(nso);
+      assert.deepEqual(after, before);
+      assert.deepEqual((after as { restartPolicy: unknown }).restartPolicy, {
+        Name: 'unless-stopped',
+        MaximumRetryCount: 0,
+      });
+      assert.deepEqual((after as { networks: unknown }).networks, {
+        // Docker 20.10 lists a host name given with --hostname among the aliases, too.
+        [`${runPrefix}-net`]: ['nso-host', 'nso-primary'],
+        [secondNetwork]: ['nso', 'nso-host', 'nso-second'],
+      });
+      assert.deepEqual(
+        Object.values((after as { publishedPorts: Record<string, string[]> }).publishedPorts),
+        [['127.0.0.1'], ['127.0.0.1']],
+      );
+      assert.equal(
+        await dockerOk([
+          'inspect',
+          '-f',
+          '{{.Config.Hostname}} {{json .HostConfig.Tmpfs}} {{json .HostConfig.ExtraHosts}}',
+          nso,
+        ]),
+        extrasBefore,
+      );
+      // Compose finds it by its labels.
+      const byCompose = await dockerOk([
+        'ps',
+        '-q',
+        '--filter',
+        'label=com.docker.compose.project=nsowbtest',
+        '--filter',
+        'label=com.docker.compose.service=nso',
+      ]);
+      assert.equal(byCompose.trim().split('\n').length, 1);
 
       // The journal says done and holds the recorded configuration.
       const journal = await loadJournal(report.journalFile);
@@ -187,9 +262,10 @@ describe('Restoring an NSO backup into the production container', function () {
       ]);
       const { entry } = await takeBackup(dockerClient, nso);
       await setDevice(nso, 'r4', '10.0.0.4');
+      const configBefore = await configuration(nso);
       const plan = await planRestore(dockerClient, nso, entry.name);
       const runOldsBefore = (
-        await inVolume(['--volumes-from', nso], ['bash', '-c', 'ls -d /nso/run.old*'])
+        await inVolume(['-v', `${nsoVol}:/nso`], ['bash', '-c', 'ls -d /nso/run.old*'])
       ).stdout
         .split('\n')
         .filter(Boolean);
@@ -215,12 +291,16 @@ describe('Restoring an NSO backup into the production container', function () {
         /stopped at "Running ncs-backup --restore": the restore container stopped while ncs-backup --restore was running \(exit code 137\)/,
       );
       assert.ok(failure.state, 'the state was read');
-      assert.equal(failure.state.containerExists, true);
+      assert.equal(failure.state.containerExists, false, 'removed before the restore ran');
       assert.equal(failure.state.containerRunning, false);
       assert.equal(failure.state.runDirPresent, true, 'killed before /nso/run was moved');
       assert.equal(failure.state.stagingDirs.length, 1, 'the half-unpacked copy is reported');
       assert.ok(failure.canStart, 'NSO could start as it was before');
       assert.ok(failure.canResume, failure.recovery.join('\n'));
+      assert.ok(
+        failure.recovery.some((r) => r.startsWith(`Recreate container ${nso}`)),
+        failure.recovery.join('\n'),
+      );
       // Both the backup and the safety backup are still there.
       for (const b of failure.state.backups) assert.ok(b.foundAt, `${b.name} is kept`);
       assert.equal(failure.state.backups.length, 2);
@@ -233,7 +313,7 @@ describe('Restoring an NSO backup into the production container', function () {
 
       // Nothing was deleted: the data with r4 is in /nso/run or /nso/run.old*, and run.old-* dirs stay.
       const view = await inVolume(
-        ['--volumes-from', nso],
+        ['-v', `${nsoVol}:/nso`],
         ['bash', '-c', 'grep -l 10.0.0.4 /nso/run/cdb/A.cdb; ls -d /nso/run.old*'],
       );
       assert.match(view.stdout, /A\.cdb/, view.stdout + view.stderr);
@@ -246,8 +326,17 @@ describe('Restoring an NSO backup into the production container', function () {
       }
       assert.equal((await docker(helperFilter)).stdout.trim(), '', 'no helper is left running');
 
-      // Resume finishes the restore.
+      // "Recreate Container": NSO is back as it was before the restore, configured as before.
+      const started = await startFromJournal(dockerClient, failure.journalFile);
+      assert.equal(started.recreated, true);
+      assert.deepEqual(started.differences, []);
+      assert.deepEqual(await configuration(nso), configBefore);
+      assert.match(await devices(nso), /device r4/);
+
+      // Resume then finishes the restore (it stops and removes the recreated container again).
       const report = await resumeRestore(dockerClient, failure.journalFile, {});
+      assert.equal(report.recreated, true);
+      assert.deepEqual(await configuration(nso), configBefore);
       assert.deepEqual(report.differences, []);
       const after = await devices(nso);
       assert.match(after, /address 10\.0\.0\.1/);

@@ -170,10 +170,16 @@ export async function configuration(name: string): Promise<unknown> {
         NetworkMode: string;
         RestartPolicy: unknown;
       };
+      Id: string;
       Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
-      NetworkSettings: { Ports: unknown };
+      NetworkSettings: {
+        Ports: unknown;
+        Networks: Record<string, { Aliases: string[] | null; IPAMConfig: unknown }>;
+      };
     },
   ];
+  // Docker adds the container's short id as an alias by itself; a new container has a new one.
+  const ownAlias = (alias: string): boolean => alias.length >= 12 && raw.Id.startsWith(alias);
   return {
     env: [...raw.Config.Env].sort(),
     labels: raw.Config.Labels,
@@ -190,6 +196,12 @@ export async function configuration(name: string): Promise<unknown> {
       ).map(([port, bindings]) => [port, (bindings ?? []).map((b) => b.HostIp)]),
     ),
     networkMode: raw.HostConfig.NetworkMode,
+    networks: Object.fromEntries(
+      Object.entries(raw.NetworkSettings.Networks ?? {}).map(([network, endpoint]) => [
+        network,
+        (endpoint.Aliases ?? []).filter((a) => !ownAlias(a)).sort(),
+      ]),
+    ),
     restartPolicy: raw.HostConfig.RestartPolicy,
     mounts: raw.Mounts.map((m) => ({
       type: m.Type,

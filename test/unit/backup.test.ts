@@ -6,6 +6,7 @@ import { PassThrough, Readable, Writable } from 'node:stream';
 import * as zlib from 'node:zlib';
 
 import type { ContainerDetails } from '../../src/core/docker/client';
+import { containerCreateBody, containerDetails } from '../../src/core/docker/engineJson';
 import { readTar } from '../../src/core/docker/tar';
 import {
   backupNameProblem,
@@ -18,6 +19,7 @@ import {
 } from '../../src/core/nso/backup';
 import {
   describeRestoreState,
+  restoreContainerEnd,
   RestoreQuestions,
   type RestoreJournal,
 } from '../../src/core/nso/backupRestore';
@@ -207,9 +209,11 @@ describe('container configuration records', () => {
     ]);
     assert.equal(r.portsKnown, true);
     assert.equal(r.recordedAt, '2025-01-01T00:00:00.000Z');
+    // Hand-made details without settings stand for a record of the older format.
+    assert.equal(r.format, 1);
     const limits = recreateLimitations(r);
-    assert.equal(limits[0], 'the tmpfs mount at /tmp cannot be recreated');
-    assert.match(limits[1] ?? '', /restart policy, host name, resource limits/);
+    assert.equal(limits.length, 1, limits.join('\n'));
+    assert.match(limits[0] ?? '', /older format: .*restart policy, host name, resource limits/);
     assert.deepEqual(parseRecord(JSON.stringify(r)), r);
     assert.throws(() => parseRecord('{"format":2}'), /not a recorded container configuration/);
   });
@@ -457,5 +461,262 @@ describe('the state after a failed restore', () => {
       d.recovery.join('\n'),
     );
     assert.ok(d.lines.some((l) => /was not found/.test(l)));
+  });
+});
+
+/**
+ * `docker inspect` of a production container started by Compose with two
+ * networks, the way Docker 20.10 reports it (the short id among the aliases).
+ */
+function inspected(
+  id = '4f1c2a9b8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0',
+): unknown {
+  return {
+    Id: id,
+    Name: '/lab-nso-1',
+    Image: 'sha256:2222',
+    Created: '2025-01-01T00:00:00Z',
+    State: { Status: 'running', Running: true, ExitCode: 0 },
+    Config: {
+      Hostname: id.slice(0, 12),
+      Domainname: '',
+      Image: 'cisco-nso-prod:6.4',
+      Env: ['NCS_RUN_DIR=/nso/run', 'ADMIN_USERNAME=admin'],
+      Cmd: null,
+      Entrypoint: ['/run-nso.sh'],
+      WorkingDir: '',
+      User: '',
+      Tty: false,
+      OpenStdin: false,
+      StdinOnce: false,
+      ExposedPorts: { '2024/tcp': {}, '4569/tcp': {}, '8080/tcp': {} },
+      Labels: {
+        'com.docker.compose.project': 'lab',
+        'com.docker.compose.service': 'nso',
+        'com.docker.compose.container-number': '1',
+      },
+      StopSignal: 'SIGTERM',
+      StopTimeout: 120,
+      Healthcheck: { Test: ['CMD', 'ncs_cmd', '-c', 'wait-start 2'], StartPeriod: 60e9 },
+    },
+    HostConfig: {
+      NetworkMode: 'lab_default',
+      RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 3 },
+      AutoRemove: false,
+      PortBindings: {
+        '2024/tcp': [{ HostIp: '127.0.0.1', HostPort: '2024' }],
+        '8080/tcp': [{ HostIp: '', HostPort: '' }],
+      },
+      Tmpfs: { '/tmp': 'size=64m' },
+      ExtraHosts: ['device-lab:192.0.2.10'],
+      CapAdd: ['NET_ADMIN'],
+      CapDrop: null,
+      Privileged: false,
+      ReadonlyRootfs: false,
+      Init: true,
+      Dns: [],
+      DnsSearch: [],
+      DnsOptions: [],
+      Memory: 2147483648,
+      NanoCpus: 1500000000,
+      ShmSize: 67108864,
+      SecurityOpt: null,
+      Sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
+      GroupAdd: null,
+      Ulimits: [{ Name: 'nofile', Soft: 65535, Hard: 65535 }],
+      Devices: [],
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m' } },
+    },
+    Mounts: [
+      {
+        Type: 'volume',
+        Name: 'lab_nso',
+        Source: '/var/lib/docker/volumes/lab_nso/_data',
+        Destination: '/nso',
+        RW: true,
+      },
+      { Type: 'bind', Source: '/home/me/ws/packages', Destination: '/nso/run/packages', RW: false },
+    ],
+    NetworkSettings: {
+      Ports: {
+        '2024/tcp': [{ HostIp: '127.0.0.1', HostPort: '2024' }],
+        '8080/tcp': [
+          { HostIp: '0.0.0.0', HostPort: '49153' },
+          { HostIp: '::', HostPort: '49153' },
+        ],
+        '4569/tcp': null,
+      },
+      Networks: {
+        lab_default: { Aliases: ['nso', 'lab-nso-1', id.slice(0, 12)], IPAMConfig: null },
+        lab_south: {
+          Aliases: ['nso-south', id.slice(0, 12)],
+          IPAMConfig: { IPv4Address: '172.30.0.5' },
+        },
+      },
+    },
+  };
+}
+
+describe('recording a container and creating it again', () => {
+  it('reads the creation settings off docker inspect, without the aliases Docker made up', () => {
+    const details = containerDetails(inspected());
+    const s = details.settings!;
+    assert.deepEqual(s.restartPolicy, { name: 'on-failure', maximumRetryCount: 3 });
+    assert.deepEqual(s.portBindings, [
+      { containerPort: 2024, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 2024 },
+      { containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 0 },
+    ]);
+    assert.deepEqual(s.networks, [
+      { network: 'lab_default', aliases: ['nso', 'lab-nso-1'] },
+      { network: 'lab_south', aliases: ['nso-south'], ipv4Address: '172.30.0.5' },
+    ]);
+    assert.deepEqual(s.tmpfs, { '/tmp': 'size=64m' });
+    assert.deepEqual(s.extraHosts, ['device-lab:192.0.2.10']);
+    assert.deepEqual(s.capAdd, ['NET_ADMIN']);
+    assert.deepEqual(s.capDrop, []);
+    assert.equal(s.stopTimeoutSeconds, 120);
+    assert.equal(s.init, true);
+    assert.deepEqual(s.logConfig, { type: 'json-file', config: { 'max-size': '10m' } });
+  });
+
+  it('records the configured port bindings, known also while the container is stopped', () => {
+    const raw = inspected() as { State: object; NetworkSettings: { Ports: object } };
+    raw.State = { Status: 'exited', Running: false, ExitCode: 0 };
+    raw.NetworkSettings.Ports = {};
+    const r = recordContainer(containerDetails(raw));
+    assert.equal(r.format, 2);
+    assert.equal(r.portsKnown, true);
+    assert.deepEqual(r.ports, [
+      { containerPort: 2024, protocol: 'tcp', hostIp: '127.0.0.1', hostPort: 2024 },
+      { containerPort: 8080, protocol: 'tcp', hostIp: '', hostPort: 0 },
+    ]);
+    assert.deepEqual(recreateLimitations(r), []);
+    assert.deepEqual(parseRecord(JSON.stringify(r)), JSON.parse(JSON.stringify(r)));
+  });
+
+  it('creates from the record what docker inspect reported (Compose labels and aliases included)', () => {
+    const raw = inspected() as {
+      Config: Record<string, unknown>;
+      HostConfig: Record<string, unknown>;
+    };
+    const record = recordContainer(containerDetails(raw));
+    const body = containerCreateBody(specFromRecord(record));
+    const host = body.HostConfig!;
+    assert.equal(body.name, 'lab-nso-1');
+    assert.equal(body.Image, 'sha256:2222');
+    assert.deepEqual(body.Labels, raw.Config.Labels);
+    assert.deepEqual([...(body.Env ?? [])].sort(), [...(raw.Config.Env as string[])].sort());
+    assert.deepEqual(body.Entrypoint, ['/run-nso.sh']);
+    assert.deepEqual(body.ExposedPorts, raw.Config.ExposedPorts);
+    assert.equal(body.StopSignal, 'SIGTERM');
+    assert.equal(body.StopTimeout, 120);
+    // Docker's host name was the old id: the new container gets its own.
+    assert.equal(body.Hostname, undefined);
+    for (const key of [
+      'NetworkMode',
+      'RestartPolicy',
+      'PortBindings',
+      'Tmpfs',
+      'ExtraHosts',
+      'CapAdd',
+      'Init',
+      'Memory',
+      'NanoCpus',
+      'ShmSize',
+      'Sysctls',
+      'Ulimits',
+      'LogConfig',
+    ]) {
+      assert.deepEqual(
+        (host as Record<string, unknown>)[key],
+        raw.HostConfig[key],
+        `HostConfig.${key}`,
+      );
+    }
+    assert.equal(host.AutoRemove, false);
+    assert.deepEqual(host.Mounts, [
+      { Type: 'bind', Source: '/home/me/ws/packages', Target: '/nso/run/packages', ReadOnly: true },
+      { Type: 'volume', Source: 'lab_nso', Target: '/nso', ReadOnly: false },
+    ]);
+    // The first network is joined at creation with its aliases; the second right after.
+    assert.deepEqual(body.NetworkingConfig, {
+      EndpointsConfig: { lab_default: { Aliases: ['nso', 'lab-nso-1'] } },
+    });
+    assert.deepEqual(specFromRecord(record).networks?.[1], {
+      network: 'lab_south',
+      aliases: ['nso-south'],
+      ipv4Address: '172.30.0.5',
+    });
+
+    // Inspecting the recreated container gives the same record, host name and ids aside.
+    const again = recordContainer(
+      containerDetails(
+        inspected('9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d'),
+      ),
+    );
+    assert.deepEqual(compareRecords(record, again), []);
+  });
+
+  it('keeps a host name the user gave, and names changed settings', () => {
+    const raw = inspected() as {
+      Config: Record<string, unknown>;
+      HostConfig: Record<string, unknown>;
+    };
+    raw.Config.Hostname = 'nso-lab';
+    const record = recordContainer(containerDetails(raw));
+    assert.equal(specFromRecord(record).hostname, 'nso-lab');
+
+    const changed = inspected('aa'.repeat(32)) as {
+      Config: Record<string, unknown>;
+      HostConfig: Record<string, unknown>;
+      NetworkSettings: { Networks: Record<string, unknown> };
+    };
+    changed.HostConfig.RestartPolicy = { Name: 'no', MaximumRetryCount: 0 };
+    changed.NetworkSettings.Networks.lab_default = { Aliases: ['lab-nso-1'] };
+    const diffs = compareRecords(record, recordContainer(containerDetails(changed)));
+    assert.ok(
+      diffs.some((d) => d.startsWith('host name "nso-lab" became')),
+      diffs.join('\n'),
+    );
+    assert.ok(
+      diffs.some((d) => d.startsWith('restart policy {"name":"on-failure"')),
+      diffs.join('\n'),
+    );
+    assert.ok(
+      diffs.some((d) => d.startsWith('networks ')),
+      diffs.join('\n'),
+    );
+    assert.equal(diffs.length, 3, diffs.join('\n'));
+  });
+
+  it('shares no host name, ports or networks in the network of the host', () => {
+    const raw = inspected() as {
+      HostConfig: Record<string, unknown>;
+      NetworkSettings: { Networks: unknown };
+    };
+    raw.HostConfig.NetworkMode = 'host';
+    raw.NetworkSettings.Networks = { host: { Aliases: null } };
+    const spec = specFromRecord(recordContainer(containerDetails(raw)));
+    assert.equal(spec.networkMode, 'host');
+    assert.equal(spec.ports, undefined);
+    assert.equal(spec.networks, undefined);
+    assert.equal(spec.hostname, undefined);
+  });
+});
+
+describe('telling a killed restore container from a failing ncs-backup', () => {
+  it('names a kill, a removal and lack of memory, and leaves exit codes of ncs-backup alone', () => {
+    const base = { oomKilled: false, removedWhileRunning: false };
+    assert.equal(restoreContainerEnd({ ...base, exitCode: 137, signal: 9 }), 'exit code 137');
+    assert.equal(
+      restoreContainerEnd({ ...base, exitCode: -1, removedWhileRunning: true }),
+      'it was removed',
+    );
+    assert.equal(
+      restoreContainerEnd({ ...base, exitCode: 137, oomKilled: true, signal: 9 }),
+      'exit code 137, out of memory',
+    );
+    assert.equal(restoreContainerEnd({ ...base, exitCode: 1 }), undefined);
+    assert.equal(restoreContainerEnd({ ...base, exitCode: 0 }), undefined);
   });
 });

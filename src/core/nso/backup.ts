@@ -7,7 +7,7 @@
 // the same commands run in a short-lived helper container from the same
 // image with the same mounts (see openBackupAccess).
 
-import type { ContainerDetails, DockerClient, ExecResult } from '../docker/client';
+import type { ContainerDetails, ContainerSpec, DockerClient, ExecResult } from '../docker/client';
 import { isDockerError } from '../docker/errors';
 import { parseBackupName, parseBackupOutput, parseNcsVersion } from './statusOutput';
 
@@ -484,34 +484,45 @@ export async function openBackupAccess(
   };
 }
 
+/**
+ * A container from the production container's image with its mounts and
+ * environment, run as root without network or health check, labelled as a
+ * helper of that container for the given purpose.
+ */
+export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): ContainerSpec {
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+  return {
+    image: details.imageId,
+    name: `${details.name}-backup-${purpose === 'restore' ? 'restore' : 'helper'}-${suffix}`,
+    labels: {
+      [backupHelperLabel]: details.name,
+      [backupHelperPurposeLabel]: purpose,
+    },
+    env: details.env,
+    user: '0',
+    binds: details.mounts
+      .filter((m) => m.type === 'bind')
+      .map((m) => ({ source: m.source, target: m.destination, readOnly: m.readOnly })),
+    volumes: details.mounts
+      .filter((m) => m.type === 'volume')
+      .map((m) => ({ name: m.name ?? m.source, target: m.destination, readOnly: m.readOnly })),
+    networkMode: 'none',
+    healthcheck: { test: ['NONE'] },
+    init: true,
+  };
+}
+
 export async function startHelper(
   docker: DockerClient,
   details: ContainerDetails,
   options: RunOptions & { purpose?: HelperPurpose } = {},
 ): Promise<string> {
-  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   const id = await docker.createContainer(
     {
-      image: details.imageId,
-      name: `${details.name}-backup-helper-${suffix}`,
-      labels: {
-        [backupHelperLabel]: details.name,
-        [backupHelperPurposeLabel]: options.purpose ?? 'access',
-      },
-      env: details.env,
-      user: '0',
+      ...helperSpec(details, options.purpose ?? 'access'),
       // Any image with coreutils has tail; `sleep infinity` is not everywhere.
       entrypoint: ['tail', '-f', '/dev/null'],
       cmd: [],
-      binds: details.mounts
-        .filter((m) => m.type === 'bind')
-        .map((m) => ({ source: m.source, target: m.destination, readOnly: m.readOnly })),
-      volumes: details.mounts
-        .filter((m) => m.type === 'volume')
-        .map((m) => ({ name: m.name ?? m.source, target: m.destination, readOnly: m.readOnly })),
-      networkMode: 'none',
-      healthcheck: { test: ['NONE'] },
-      init: true,
     },
     { signal: options.signal },
   );

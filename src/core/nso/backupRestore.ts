@@ -3,24 +3,30 @@
 //
 //   plan      check the backup (whole gzip, space for it, NSO version) and say
 //             what will happen, before anything changes
-//   record    the container's configuration, saved to a journal file first
+//   record    the container's exact configuration (docker inspect: mounts,
+//             ports with host addresses, networks with aliases, labels, env,
+//             restart policy, ...), saved to a journal file first
 //   safety    a fresh backup of the current state (unless declined)
 //   stop      NSO stops with its container
-//   helper    a one-off container from the same image with the same mounts
+//   remove    the container is removed (named and anonymous volumes stay)
+//   helper    a container from the same image with the same mounts, for
+//             looking at and moving files
 //   preserve  an existing /nso/run.old is renamed aside, because ncs-backup
 //             deletes it before moving /nso/run there
-//   restore   ncs-backup --restore <file>, its two questions answered
+//   restore   a one-off container from the same image with the same mounts,
+//             entry point ncs-backup, `--restore <file>`, its two questions
+//             answered on standard input
 //   verify    /nso/run is back; the backups that existed are still listed
-//   start     the production container starts again (recreated from the
-//             record if it was removed on stop, i.e. ran with --rm)
+//   recreate  the production container is created again from the record:
+//             same name, image, mounts, ports, networks and aliases, labels
+//             (Compose's too, so Compose still knows it), env, restart policy
+//   start     it starts
 //   healthy   Docker's health check, or NSO's own wait-start, says NSO is up
 //   compare   the container's configuration is the recorded one
 //
-// The production container is stopped, not removed: kept, it comes back with
-// its exact configuration, including what Docker's inspect does not show in
-// full (restart policy, resource limits, network aliases). Any failed step
-// stops the procedure, keeps everything, writes the state to the journal and
-// says how to recover (resume, or start/recreate the container).
+// Any failed step stops the procedure, keeps everything (the record, run.old,
+// the safety backup), writes the state to the journal and says how to
+// recover: resume from that step, or start / recreate the container.
 //
 // Nothing here ever deletes /nso/run.old or a backup.
 
@@ -44,6 +50,7 @@ import {
   nsoToolArgv,
   nsoVersionIn,
   printable,
+  helperSpec,
   removeHelper,
   runDir,
   runOldDir,
@@ -69,10 +76,12 @@ export type RestoreStep =
   | 'record'
   | 'safetyBackup'
   | 'stop'
+  | 'remove'
   | 'helper'
   | 'preserveRunOld'
   | 'restore'
   | 'verify'
+  | 'recreate'
   | 'start'
   | 'healthy'
   | 'compare';
@@ -83,10 +92,12 @@ export const restoreSteps: readonly RestoreStep[] = [
   'record',
   'safetyBackup',
   'stop',
+  'remove',
   'helper',
   'preserveRunOld',
   'restore',
   'verify',
+  'recreate',
   'start',
   'healthy',
   'compare',
@@ -97,10 +108,12 @@ export const stepTitles: Readonly<Record<RestoreStep, string>> = {
   record: 'Recording the container configuration',
   safetyBackup: 'Taking a safety backup of the current state',
   stop: 'Stopping NSO',
-  helper: 'Starting a one-off restore container',
+  remove: 'Removing the production container (its configuration is recorded)',
+  helper: 'Starting a helper container with the same mounts',
   preserveRunOld: `Keeping the previous ${runOldDir}`,
   restore: 'Running ncs-backup --restore',
   verify: 'Checking the restored run directory',
+  recreate: 'Recreating the production container from the record',
   start: 'Starting the production container',
   healthy: 'Waiting for NSO to be healthy',
   compare: 'Comparing the container configuration',
@@ -236,7 +249,9 @@ export async function planRestore(
       configDirMount
         ? `${configDir} is mounted from ${configDirMount}: it is left as it is.`
         : `${configDir} inside the one-off container is restored too (it is not kept).`,
-      'The container then starts again with the same configuration, and NSO is checked to be healthy.',
+      `Container ${details.name} is removed and created again from its recorded configuration ` +
+        '(same name, image, mounts, ports, networks, labels, environment and restart policy); ' +
+        'NSO is then checked to be healthy.',
       ...(versionMismatch
         ? [
             `The backup was taken with NSO ${versionMismatch.backup}; the container runs NSO ` +
@@ -297,6 +312,8 @@ export interface RestoreJournal {
   preservedRunOld?: string[];
   /** Set when the container vanished on stop (it ran with --rm). */
   removedOnStop?: boolean;
+  /** Ids of containers recreated from the record: the restore may remove these, too. */
+  recreatedIds?: string[];
   /** /nso/run.old and renamed earlier ones, after the restore. */
   previousRunDirs?: string[];
   completed: StepRecord[];
@@ -739,6 +756,8 @@ export async function startFromJournal(
   } else {
     containerId = await recreateContainer(docker, journal.record, options);
     recreated = true;
+    journal.recreatedIds = [...(journal.recreatedIds ?? []), containerId];
+    await saveJournal(journal);
   }
   const details = await waitHealthy(docker, containerId, journal.record, options);
   return {
@@ -807,22 +826,32 @@ async function runSteps(
     }
     checkpoint();
 
-    // Stop NSO: the container stays, with its configuration.
+    // Stop NSO, remove its container (recorded), restore with a one-off container.
     if (!done(journal, 'restore')) {
       progress('stop');
       stopped = true;
       const existing = await inspectOrUndefined(docker, name);
-      if (existing?.state.running) {
-        await docker.stopContainer(existing.id, { graceSeconds: options.stopGraceSeconds ?? 120 });
+      if (existing !== undefined) {
+        assertRecordedContainer(journal, existing);
+        if (existing.state.running || existing.state.restarting) {
+          await docker.stopContainer(existing.id, {
+            graceSeconds: options.stopGraceSeconds ?? 120,
+          });
+        }
       }
-      if (existing !== undefined && (await removedSoon(docker, existing.id))) {
-        journal.removedOnStop = true;
-      }
-      await complete(journal, 'stop', journal.removedOnStop ? 'removed on stop (--rm)' : undefined);
+      await complete(journal, 'stop');
+
+      progress('remove');
+      if (existing !== undefined) await removeProduction(docker, existing, journal);
+      await complete(
+        journal,
+        'remove',
+        journal.removedOnStop ? 'removed on stop (--rm)' : undefined,
+      );
 
       progress('helper');
-      const details = (await inspectOrUndefined(docker, name)) ?? detailsFromRecord(journal.record);
-      helper = await startHelper(docker, details, { purpose: 'restore' });
+      const details = detailsFromRecord(journal.record);
+      helper = await startHelper(docker, details);
       await complete(journal, 'helper', helper.slice(0, 12));
 
       // ncs-backup deletes an existing run.old before moving run there: move it aside first.
@@ -850,7 +879,7 @@ async function runSteps(
       }
       const result = await runNcsBackupRestore(
         docker,
-        helper,
+        details,
         source,
         journal.answerConfigDir,
         (text) => {
@@ -860,14 +889,15 @@ async function runSteps(
       );
       journal.restoreOutput = output;
       const outcome = parseRestoreOutput(output);
-      if (result.exitCode !== 0 || !outcome.ok) {
-        const died = await helperEnded(docker, helper, /ERROR\s*\*\*/.test(output));
-        const said = outcome.ok ? `exit code ${result.exitCode}` : outcome.message;
+      const died = restoreContainerEnd(result);
+      if (died !== undefined) {
         throw new Error(
-          died
-            ? `the restore container stopped while ncs-backup --restore was running (${died})`
-            : `ncs-backup --restore failed: ${said}`,
+          `the restore container stopped while ncs-backup --restore was running (${died})`,
         );
+      }
+      if (result.exitCode !== 0 || !outcome.ok) {
+        const said = outcome.ok ? `exit code ${result.exitCode}` : outcome.message;
+        throw new Error(`ncs-backup --restore failed: ${said}`);
       }
       warnings = outcome.warnings;
       if (result.unexpectedQuestions.length > 0) {
@@ -898,21 +928,27 @@ async function runSteps(
       stopped = true;
     }
 
-    // Start the production container again, or recreate it when --rm removed it.
-    progress('start');
+    // Create the production container again from the record, unless an
+    // earlier "Recreate" already did.
+    progress('recreate');
     let recreated = false;
     let container = await inspectOrUndefined(docker, name);
     if (container === undefined) {
       const record = journal.removedOnStop
         ? { ...journal.record, autoRemove: true }
         : journal.record;
-      await recreateContainer(docker, record);
+      const id = await recreateContainer(docker, record, { start: false });
+      journal.recreatedIds = [...(journal.recreatedIds ?? []), id];
       recreated = true;
-      container = await docker.inspectContainer(name);
-    } else if (!container.state.running) {
-      await docker.startContainer(container.id);
+      container = await docker.inspectContainer(id);
+    } else {
+      assertRecordedContainer(journal, container);
     }
-    await complete(journal, 'start', recreated ? 'recreated from the record' : undefined);
+    await complete(journal, 'recreate', recreated ? container.id.slice(0, 12) : 'already there');
+
+    progress('start');
+    if (!container.state.running) await docker.startContainer(container.id);
+    await complete(journal, 'start');
 
     progress('healthy');
     const healthy = await waitHealthy(docker, container.id, journal.record, {
@@ -991,22 +1027,55 @@ async function inspectOrUndefined(
 }
 
 /**
- * True when the stopped container goes away by itself, as one started with
- * `--rm` does shortly after it stops (Docker removes it asynchronously).
+ * Removes the stopped production container; its volumes stay (named ones
+ * always, anonymous ones because they are not asked for). One started with
+ * --rm is being removed by Docker already: that is waited for instead.
  */
-async function removedSoon(docker: DockerClient, container: string): Promise<boolean> {
+async function removeProduction(
+  docker: DockerClient,
+  container: ContainerDetails,
+  journal: RestoreJournal,
+): Promise<void> {
+  const waitRemoved = async (): Promise<void> => {
+    try {
+      await docker.waitContainer(container.id, { condition: 'removed', timeoutMs: 60_000 });
+    } catch (error) {
+      if (!isDockerError(error, 'notFound')) throw error;
+    }
+    journal.removedOnStop = true;
+  };
+  if (container.settings?.autoRemove === true) {
+    await waitRemoved();
+    return;
+  }
   try {
-    await docker.waitContainer(container, { condition: 'removed', timeoutMs: autoRemoveWaitMs });
-    return true;
+    await docker.removeContainer(container.id, { volumes: false });
   } catch (error) {
-    if (isDockerError(error, 'notFound')) return true;
-    if (isDockerError(error, 'timeout')) return false;
-    throw error;
+    if (isDockerError(error, 'notFound')) {
+      journal.removedOnStop = true;
+    } else if (isDockerError(error, 'conflict') && /already in progress/.test(error.message)) {
+      await waitRemoved();
+    } else {
+      throw error;
+    }
   }
 }
 
-/** How long a stopped container is given to be removed by `--rm` before it counts as kept. */
-const autoRemoveWaitMs = 3000;
+/**
+ * Refuses to remove or adopt a container of the recorded name that is not
+ * the recorded one (nor one recreated from the record): it is someone's
+ * else, and deciding about it is the user's business.
+ */
+function assertRecordedContainer(journal: RestoreJournal, container: ContainerDetails): void {
+  const ours = [journal.record.id, ...(journal.recreatedIds ?? [])];
+  if (!ours.includes(container.id)) {
+    throw new Error(
+      `container ${container.name} (${container.id.slice(0, 12)}) is not the one this restore ` +
+        `recorded (${journal.record.id.slice(0, 12)}); it was left alone. Rename or remove it, ` +
+        `then resume`,
+    );
+  }
+}
 
 async function inspectRestoreStateIn(
   docker: DockerClient,
@@ -1077,18 +1146,23 @@ async function keepBackups(
 interface NcsBackupRun {
   readonly exitCode: number;
   readonly unexpectedQuestions: readonly string[];
+  readonly oomKilled: boolean;
+  readonly removedWhileRunning: boolean;
+  readonly signal?: number;
 }
 
 /**
- * Runs `ncs-backup --restore <file>` with standard input open and answers
- * its questions as they come: yes to restoring the run directory, yes to
+ * Runs `ncs-backup --restore <file>` as the entry point of a one-off
+ * container from the production container's image, with its mounts and
+ * environment, no network, and standard input attached; answers the
+ * questions as they come: yes to restoring the run directory, yes to
  * /etc/ncs unless it is mounted from outside, no to anything else (and
  * reported). A silent wait for input ends with end-of-file, which makes
- * ncs-backup give up rather than hang.
+ * ncs-backup give up rather than hang. The container is removed afterwards.
  */
 export async function runNcsBackupRestore(
   docker: DockerClient,
-  container: string,
+  production: ContainerDetails,
   file: string,
   restoreConfigDir: boolean,
   onOutput: (text: string) => void,
@@ -1111,18 +1185,46 @@ export async function runNcsBackupRestore(
   };
   armIdle();
   try {
-    const result = await docker.exec(container, nsoToolArgv('ncs-backup', ['--restore', file]), {
-      user: '0',
-      stdin,
-      onStdout: onText,
-      onStderr: onText,
-      timeoutMs: options.timeoutMs ?? 60 * 60_000,
-    });
-    return { exitCode: result.exitCode, unexpectedQuestions: answerer.unexpected };
+    const result = await docker.runContainer(
+      {
+        ...helperSpec(production, 'restore'),
+        entrypoint: ['ncs-backup'],
+        cmd: ['--restore', file],
+      },
+      {
+        stdin,
+        onStdout: onText,
+        onStderr: onText,
+        timeoutMs: options.timeoutMs ?? 60 * 60_000,
+      },
+    );
+    return {
+      exitCode: result.exitCode,
+      unexpectedQuestions: answerer.unexpected,
+      oomKilled: result.oomKilled,
+      removedWhileRunning: result.removedWhileRunning,
+      ...(result.signal !== undefined ? { signal: result.signal } : {}),
+    };
   } finally {
     clearTimeout(idle);
     stdin.end();
   }
+}
+
+/**
+ * Why the one-off restore container ended before ncs-backup could, or
+ * undefined when ncs-backup ended by itself (whatever its exit code).
+ */
+export function restoreContainerEnd(run: {
+  readonly exitCode: number;
+  readonly oomKilled: boolean;
+  readonly removedWhileRunning: boolean;
+  readonly signal?: number;
+}): string | undefined {
+  if (run.removedWhileRunning) return 'it was removed';
+  if (run.oomKilled) return `exit code ${run.exitCode}, out of memory`;
+  if (run.signal !== undefined) return `exit code ${run.exitCode}`;
+  return undefined;
 }
 
 /** Which answer each of ncs-backup's questions gets. */
@@ -1159,27 +1261,6 @@ export class RestoreQuestions {
     this.unexpected.push(`${question} (y/n)?`);
     return 'n';
   }
-}
-
-/**
- * How the restore container ended, or undefined while it runs. A killed
- * container ends the exec a moment before Docker marks it stopped, hence the
- * short wait when ncs-backup did not say why it failed.
- */
-async function helperEnded(
-  docker: DockerClient,
-  helper: string,
-  ncsBackupSaidWhy: boolean,
-): Promise<string | undefined> {
-  if (!ncsBackupSaidWhy) {
-    await docker
-      .waitContainer(helper, { condition: 'not-running', timeoutMs: autoRemoveWaitMs })
-      .catch(() => undefined);
-  }
-  const details = await inspectOrUndefined(docker, helper).catch(() => undefined);
-  if (details === undefined) return 'it was removed';
-  if (details.state.running) return undefined;
-  return `exit code ${details.state.exitCode}${details.state.oomKilled ? ', out of memory' : ''}`;
 }
 
 /**

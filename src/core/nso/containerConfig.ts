@@ -5,6 +5,7 @@
 
 import type {
   ContainerDetails,
+  ContainerSettings,
   ContainerSpec,
   DockerClient,
   HealthcheckConfig,
@@ -30,7 +31,8 @@ export interface RecordedPort {
 
 /** Everything needed to create the container again; plain JSON, saved next to a restore. */
 export interface RecordedContainer {
-  readonly format: 1;
+  /** 2: with `settings`. Records of format 1 (older journals) lack them. */
+  readonly format: 1 | 2;
   readonly recordedAt: string;
   readonly id: string;
   readonly name: string;
@@ -49,21 +51,28 @@ export interface RecordedContainer {
   readonly mounts: readonly RecordedMount[];
   readonly ports: readonly RecordedPort[];
   /**
-   * False when the container was not running: Docker reports published ports
-   * only for a running container, so they are unknown.
+   * False when the ports could not be read: a format 1 record of a container
+   * that was not running (Docker then reports no published ports).
    */
   readonly portsKnown: boolean;
   readonly networkMode: string;
   readonly wasRunning: boolean;
   /** Set when the container vanished on stop, i.e. it was started with `--rm`. */
   readonly autoRemove?: boolean;
+  /**
+   * The rest of its creation: restart policy, host name, networks with their
+   * aliases, port bindings with host addresses, tmpfs, extra hosts,
+   * capabilities, limits, log driver... (format 2).
+   */
+  readonly settings?: ContainerSettings;
 }
 
 /** Reads the configuration off `docker inspect`. */
 export function recordContainer(details: ContainerDetails, now = new Date()): RecordedContainer {
   const running = details.state.running;
+  const settings = details.settings;
   return {
-    format: 1,
+    format: settings !== undefined ? 2 : 1,
     recordedAt: now.toISOString(),
     id: details.id,
     name: details.name,
@@ -83,11 +92,35 @@ export function recordContainer(details: ContainerDetails, now = new Date()): Re
       target: m.destination,
       readOnly: m.readOnly,
     })),
-    ports: publishedPorts(details),
-    portsKnown: running,
+    // Bindings as configured are known whether it runs or not; published ones only while it runs.
+    ports: settings !== undefined ? configuredPorts(settings) : publishedPorts(details),
+    portsKnown: settings !== undefined || running,
     networkMode: details.networkMode,
     wasRunning: running,
+    ...(settings?.autoRemove === true ? { autoRemove: true } : {}),
+    ...(settings !== undefined ? { settings } : {}),
   };
+}
+
+function configuredPorts(settings: ContainerSettings): RecordedPort[] {
+  return [...settings.portBindings].sort(
+    (a, b) =>
+      a.containerPort - b.containerPort ||
+      a.protocol.localeCompare(b.protocol) ||
+      a.hostIp.localeCompare(b.hostIp) ||
+      a.hostPort - b.hostPort,
+  );
+}
+
+/** Docker names a container's host after its id unless told otherwise. */
+function defaultHostname(record: RecordedContainer): boolean {
+  const hostname = record.settings?.hostname ?? '';
+  return hostname === '' || (hostname.length >= 12 && record.id.startsWith(hostname));
+}
+
+/** Network modes that share another namespace: no own host name, ports or networks. */
+function sharedNamespace(networkMode: string): boolean {
+  return networkMode === 'host' || networkMode.startsWith('container:');
 }
 
 /**
@@ -124,9 +157,9 @@ function publishedPorts(details: ContainerDetails): RecordedPort[] {
   );
 }
 
-/** Mounts Docker can create again through the client: bind mounts and volumes. */
+/** Mounts Docker can create again through the client: bind mounts, volumes and tmpfs. */
 function recreatableMount(m: RecordedMount): boolean {
-  return m.type === 'bind' || m.type === 'volume';
+  return m.type === 'bind' || m.type === 'volume' || m.type === 'tmpfs';
 }
 
 /**
@@ -141,16 +174,18 @@ export function recreateLimitations(record: RecordedContainer): string[] {
   if (!record.portsKnown) {
     notes.push('the container was not running, so its published ports could not be read');
   }
-  for (const p of record.ports) {
-    if (p.protocol === 'sctp') notes.push(`the sctp port ${p.containerPort} cannot be recreated`);
+  if (record.settings === undefined) {
+    notes.push(
+      'this record is of an older format: a recreated container gets Docker defaults for its ' +
+        'restart policy, host name, resource limits and extra networks',
+    );
   }
-  // FIXME: the Docker layer's inspect does not report these yet; a recreated
-  // container gets Docker's defaults for them (the restore keeps the
-  // container, so this matters only when it was removed).
-  notes.push(
-    'a recreated container gets Docker defaults for its restart policy, host name, resource ' +
-      'limits and extra networks, which are not recorded',
-  );
+  if (record.networkMode.startsWith('container:')) {
+    notes.push(
+      `it shares the network of ${record.networkMode.slice('container:'.length)}, which must ` +
+        'exist under that id when it is recreated',
+    );
+  }
   return notes;
 }
 
@@ -162,14 +197,21 @@ export function specFromRecord(record: RecordedContainer): ContainerSpec {
   const volumes = record.mounts
     .filter((m) => m.type === 'volume')
     .map((m) => ({ name: m.source, target: m.target, readOnly: m.readOnly }));
-  const ports: PortSpec[] = record.ports
-    .filter((p): p is RecordedPort & { protocol: 'tcp' | 'udp' } => p.protocol !== 'sctp')
-    .map((p) => ({
-      containerPort: p.containerPort,
-      protocol: p.protocol,
-      hostPort: p.hostPort,
-      hostIp: p.hostIp,
-    }));
+  const ports: PortSpec[] = record.ports.map((p) => ({
+    containerPort: p.containerPort,
+    protocol: p.protocol,
+    hostPort: p.hostPort,
+    hostIp: p.hostIp,
+  }));
+  const s = record.settings;
+  // `--mount type=tmpfs` shows as a mount; `--tmpfs` only in the settings.
+  const tmpfs: Record<string, string> = {
+    ...Object.fromEntries(
+      record.mounts.filter((m) => m.type === 'tmpfs').map((m) => [m.target, '']),
+    ),
+    ...s?.tmpfs,
+  };
+  const shared = sharedNamespace(record.networkMode);
   return {
     // The id, not the tag: `docker load` of a newer image may have moved the tag since.
     image: record.imageId || record.image,
@@ -184,10 +226,52 @@ export function specFromRecord(record: RecordedContainer): ContainerSpec {
     ...(record.healthcheck !== undefined ? { healthcheck: record.healthcheck } : {}),
     binds,
     volumes,
-    ports,
+    ...(Object.keys(tmpfs).length > 0 ? { tmpfs } : {}),
+    ...(shared ? {} : { ports }),
     ...(record.networkMode ? { networkMode: record.networkMode } : {}),
     // Docker allows no other restart policy with --rm, so this one is known.
     ...(record.autoRemove === true ? { autoRemove: true, restartPolicy: 'no' as const } : {}),
+    ...(s !== undefined ? settingsSpec(record, s, shared) : {}),
+  };
+}
+
+function settingsSpec(
+  record: RecordedContainer,
+  s: ContainerSettings,
+  shared: boolean,
+): Partial<ContainerSpec> {
+  return {
+    // A host name Docker derived from the old id is not carried over: the new container gets its own.
+    ...(!shared && !defaultHostname(record) ? { hostname: s.hostname } : {}),
+    ...(!shared && s.domainname ? { domainname: s.domainname } : {}),
+    restartPolicy: s.restartPolicy.name,
+    ...(s.restartPolicy.maximumRetryCount > 0
+      ? { restartMaxRetries: s.restartPolicy.maximumRetryCount }
+      : {}),
+    autoRemove: s.autoRemove,
+    ...(shared ? {} : { networks: s.networks, exposedPorts: s.exposedPorts }),
+    ...(s.stopSignal !== undefined ? { stopSignal: s.stopSignal } : {}),
+    ...(s.stopTimeoutSeconds !== undefined ? { stopTimeoutSeconds: s.stopTimeoutSeconds } : {}),
+    extraHosts: s.extraHosts,
+    capAdd: s.capAdd,
+    capDrop: s.capDrop,
+    privileged: s.privileged,
+    readonlyRootfs: s.readonlyRootfs,
+    ...(s.init !== undefined ? { init: s.init } : {}),
+    dns: s.dns,
+    dnsSearch: s.dnsSearch,
+    dnsOptions: s.dnsOptions,
+    memoryBytes: s.memoryBytes,
+    nanoCpus: s.nanoCpus,
+    ...(s.shmSizeBytes > 0 ? { shmSizeBytes: s.shmSizeBytes } : {}),
+    securityOpt: s.securityOpt,
+    sysctls: s.sysctls,
+    groupAdd: s.groupAdd,
+    ulimits: s.ulimits,
+    devices: s.devices,
+    ...(s.logConfig !== undefined ? { logConfig: s.logConfig } : {}),
+    openStdin: s.openStdin,
+    stdinOnce: s.stdinOnce,
   };
 }
 
@@ -258,6 +342,65 @@ export function compareRecords(
   if (before.networkMode !== after.networkMode) {
     diffs.push(`network mode ${before.networkMode} became ${after.networkMode}`);
   }
+  if (before.settings !== undefined && after.settings !== undefined) {
+    diffs.push(...settingsDifferences(before, after));
+  }
+  return diffs;
+}
+
+/** What a user configured beyond the basics, each in words; ports are compared above. */
+const settingNames: Readonly<Partial<Record<keyof ContainerSettings, string>>> = {
+  hostname: 'host name',
+  domainname: 'domain name',
+  restartPolicy: 'restart policy',
+  autoRemove: 'auto-remove',
+  exposedPorts: 'exposed ports',
+  networks: 'networks',
+  stopSignal: 'stop signal',
+  stopTimeoutSeconds: 'stop timeout',
+  tmpfs: 'tmpfs mounts',
+  extraHosts: 'extra hosts',
+  capAdd: 'added capabilities',
+  capDrop: 'dropped capabilities',
+  privileged: 'privileged',
+  readonlyRootfs: 'read-only root',
+  init: 'init',
+  dns: 'DNS servers',
+  dnsSearch: 'DNS search domains',
+  dnsOptions: 'DNS options',
+  memoryBytes: 'memory limit',
+  nanoCpus: 'CPU limit',
+  shmSizeBytes: 'shared memory size',
+  securityOpt: 'security options',
+  sysctls: 'sysctls',
+  groupAdd: 'extra groups',
+  ulimits: 'ulimits',
+  devices: 'devices',
+  logConfig: 'log driver',
+  openStdin: 'open stdin',
+  stdinOnce: 'stdin once',
+};
+
+function settingsDifferences(before: RecordedContainer, after: RecordedContainer): string[] {
+  const normal = (record: RecordedContainer): Record<string, unknown> => {
+    const s = record.settings!;
+    return {
+      ...s,
+      hostname: defaultHostname(record) ? '(the container id)' : s.hostname,
+      networks: [...s.networks]
+        .map((n) => ({ ...n, aliases: [...n.aliases].sort() }))
+        .sort((a, b) => a.network.localeCompare(b.network)),
+      exposedPorts: [...s.exposedPorts].sort(),
+    };
+  };
+  const a = normal(before);
+  const b = normal(after);
+  const diffs: string[] = [];
+  for (const [key, name] of Object.entries(settingNames)) {
+    const was = JSON.stringify(a[key] ?? null);
+    const now = JSON.stringify(b[key] ?? null);
+    if (was !== now) diffs.push(`${name} ${was} became ${now}`);
+  }
   return diffs;
 }
 
@@ -280,12 +423,12 @@ export function parseRecord(json: string): RecordedContainer {
   if (
     value === null ||
     typeof value !== 'object' ||
-    value.format !== 1 ||
+    (value.format !== 1 && value.format !== 2) ||
     typeof value.name !== 'string' ||
     typeof value.imageId !== 'string' ||
     !Array.isArray(value.mounts)
   ) {
-    throw new Error('not a recorded container configuration (format 1)');
+    throw new Error('not a recorded container configuration (format 1 or 2)');
   }
   return value as RecordedContainer;
 }

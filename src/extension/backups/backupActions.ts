@@ -147,8 +147,8 @@ export class BackupActions {
       ...plan.summary,
       '',
       `"${restoreChoices.withSafetyBackup}" first saves the current state with ncs-backup, so this restore can be undone.`,
-      ...(plan.limitations.length > 0 && plan.running === false
-        ? ['', `Should the container have to be recreated: ${plan.limitations.join('; ')}.`]
+      ...(plan.limitations.length > 0
+        ? ['', `The recreated container cannot carry over: ${plan.limitations.join('; ')}.`]
         : []),
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(
