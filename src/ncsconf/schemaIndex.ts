@@ -41,6 +41,11 @@ export interface RtType {
   readonly bigRange: [bigint, bigint][] | undefined;
 }
 
+/** Shared by nodes that cannot have them; frozen, so a mistaken push throws. */
+const none = Object.freeze([]) as unknown as RtNode[];
+/** The children of a leaf, leaf-list or anydata: never added to (only containers and lists are parents). */
+const noChildren: ReadonlyMap<string, RtNode> = new Map();
+
 function toBig(s: string): bigint | undefined {
   return /^[+-]?\d+$/.test(s) ? BigInt(s) : undefined;
 }
@@ -154,6 +159,9 @@ export class SchemaIndex {
     const namespace =
       n.ns !== undefined ? (this.schema.modules[n.ns]?.namespace ?? parentNs) : parentNs;
     const isData = n.kind !== 'choice' && n.kind !== 'case';
+    // Most nodes are leaves: they share one empty map and frozen empty arrays rather
+    // than allocate their own (a fresh process pays for every allocation).
+    const holdsData = n.kind === 'container' || n.kind === 'list';
     const rt: RtNode = {
       kind: n.kind,
       name: n.name,
@@ -161,11 +169,15 @@ export class SchemaIndex {
       node: n,
       parent: dataParent,
       path: isData ? `${dataParent?.path ?? ''}/${n.name}` : (dataParent?.path ?? ''),
-      children: isData ? new Map<string, RtNode>() : into,
+      children: holdsData
+        ? new Map<string, RtNode>()
+        : isData
+          ? (noChildren as Map<string, RtNode>)
+          : into,
       choicePath,
-      choices: [],
-      cases: [],
-      caseMembers: [],
+      choices: holdsData ? [] : none,
+      cases: n.kind === 'choice' ? [] : none,
+      caseMembers: n.kind === 'case' ? [] : none,
       type: undefined,
     };
     this.nodeCount++;
