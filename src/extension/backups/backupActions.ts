@@ -16,6 +16,7 @@ import {
   executeRestore,
   isRestoreFailure,
   listJournals,
+  loadJournal,
   planRestore,
   resumeRestore,
   restoreSteps,
@@ -195,6 +196,7 @@ export class BackupActions {
         },
         () => startFromJournal(this.ctx.docker, file),
       );
+      if (started.recreated) await this.followRecreated(file, started.containerId);
       const differences = started.differences.length
         ? ` Configuration differences: ${started.differences.join('; ')}.`
         : '';
@@ -340,6 +342,26 @@ export class BackupActions {
     this.view.refresh();
   }
 
+  /**
+   * "Use Existing Container" remembers a container (e.g. one Compose started)
+   * by id; the container a restore recreated has a new one, which it now
+   * remembers instead.
+   */
+  private async followRecreated(journalFile: string, containerId: string): Promise<void> {
+    const journal = await loadJournal(journalFile).catch(() => undefined);
+    if (journal === undefined) return;
+    const previous = new Set([journal.record.id, ...(journal.recreatedIds ?? [])]);
+    previous.delete(containerId);
+    const state = this.ctx.extension.workspaceState;
+    for (const key of state.keys()) {
+      const value = state.get<string>(key);
+      if (key.startsWith('nso.prod.attached:') && value !== undefined && previous.has(value)) {
+        await state.update(key, containerId);
+        this.ctx.log.info(`${journal.record.name} was recreated: now following ${containerId}`);
+      }
+    }
+  }
+
   // -------------------------------------------------------------------------
 
   private async runRestore(
@@ -382,6 +404,7 @@ export class BackupActions {
       this.ctx.log.info(
         `Restore of ${report.backup} into ${report.container} done; journal ${report.journalFile}`,
       );
+      if (report.recreated) await this.followRecreated(report.journalFile, report.containerId);
       const parts = [
         `Restored ${report.backup} into ${report.container}: NSO is healthy.`,
         report.previousRunDirs.length > 0
