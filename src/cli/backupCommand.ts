@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 
-import { createDockerClient, nodeEndpointSources, type DockerClient } from '../core/docker';
+import type { DockerClient } from '../core/docker';
 import {
   BackupError,
   deleteBackup,
@@ -25,6 +25,7 @@ import {
 import { downloadBackup, importBackup } from '../core/nso/backupTransfer';
 import { workbenchFilter } from '../core/nso/labels';
 import { parseArgs, type CliIo, type Subcommand } from './main';
+import { openWorkspace, workspaceOptions } from './workspace';
 
 const usage = [
   'nso-workbench backup list                      [options] [--json]',
@@ -36,7 +37,8 @@ const usage = [
   '                     resume <journal> --yes    (continue a restore that stopped)',
   '                     start <journal> --yes     (start or recreate the container of a restore that stopped)',
   'options: --container <name|id> (default: the production container labelled for --dir),',
-  '         --dir <workspace> (default .), --state-dir <folder> (restore journals)',
+  '         --dir <workspace> (default .), --state-dir <folder> (restore journals),',
+  '         --docker-host <url> (default: nso.docker.host, DOCKER_HOST, the Docker context)',
 ].join('\n');
 
 /**
@@ -55,13 +57,12 @@ export const backupCommand: Subcommand = {
         args,
         allowPositionals: true,
         options: {
+          ...workspaceOptions,
           container: { type: 'string' },
-          dir: { type: 'string', default: '.' },
           'state-dir': { type: 'string' },
           yes: { type: 'boolean', default: false },
           'no-safety-backup': { type: 'boolean', default: false },
           'allow-other-version': { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
         },
         strict: true,
       });
@@ -106,7 +107,8 @@ export const backupCommand: Subcommand = {
       ? path.resolve(values['state-dir'])
       : defaultRestoreStateDir(io.env);
     try {
-      const docker = createDockerClient({ sources: nodeEndpointSources({ env: io.env }) });
+      const ws = await openWorkspace(values, io);
+      const docker = ws.docker();
 
       if (action === 'resume' || action === 'start') {
         const journal = path.resolve(operands[0]!);
@@ -128,7 +130,7 @@ export const backupCommand: Subcommand = {
         return 0;
       }
 
-      const container = await resolveContainer(docker, values.container, path.resolve(values.dir));
+      const container = await resolveContainer(docker, values.container, ws.dir);
 
       if (action === 'restore') {
         const name = operands[0]!;

@@ -2,9 +2,9 @@ import * as path from 'node:path';
 
 import { JsonFileBuildStateStore } from '../core/build/buildState';
 import { formatDiagnostic, runBuild, summarize, type BuildReport } from '../core/build/runBuild';
-import { createDockerClient, nodeEndpointSources } from '../core/docker';
 import { signedBinInstructions } from '../core/nso/buildContainer';
 import { parseArgs, type Subcommand } from './main';
+import { openWorkspace, optional, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench build`: builds the workspace's packages in its build
@@ -24,15 +24,13 @@ export const buildCommand: Subcommand = {
       ({ values } = parseArgs({
         args,
         options: {
-          dir: { type: 'string', default: '.' },
+          ...workspaceOptions,
           package: { type: 'string', multiple: true },
           clean: { type: 'boolean', default: false },
           image: { type: 'string' },
           'prod-image': { type: 'string' },
           parallelism: { type: 'string' },
-          'packages-path': { type: 'string', default: 'packages' },
           'state-file': { type: 'string' },
-          json: { type: 'boolean', default: false },
         },
         strict: true,
       }));
@@ -40,13 +38,20 @@ export const buildCommand: Subcommand = {
       io.stderr.write(`nso-workbench build: ${(err as Error).message}\nUsage: ${this.usage}\n`);
       return 2;
     }
-    const parallelism = values.parallelism === undefined ? undefined : Number(values.parallelism);
+    const ws = await openWorkspace(values, io);
+    const parallelismSetting = ws.settings['nso.build.parallelism'];
+    const parallelism =
+      values.parallelism !== undefined
+        ? Number(values.parallelism)
+        : typeof parallelismSetting === 'number' && parallelismSetting > 0
+          ? parallelismSetting
+          : undefined;
     if (parallelism !== undefined && !(Number.isInteger(parallelism) && parallelism > 0)) {
       io.stderr.write(`nso-workbench build: --parallelism takes a whole number above 0\n`);
       return 2;
     }
 
-    const folder = path.resolve(values.dir);
+    const folder = ws.dir;
     const store = values['state-file']
       ? new JsonFileBuildStateStore(path.resolve(values['state-file']))
       : JsonFileBuildStateStore.forWorkspace(folder, io.env);
@@ -62,14 +67,14 @@ export const buildCommand: Subcommand = {
     process.on('SIGINT', onSigint);
     let report: BuildReport;
     try {
-      const docker = createDockerClient({ sources: nodeEndpointSources({ env: io.env }) });
+      const docker = ws.docker();
       report = await runBuild(
         {
           docker,
           workspaceFolder: folder,
-          packagesPath: values['packages-path'],
-          ...(values.image ? { buildImage: values.image } : {}),
-          ...(values['prod-image'] ? { prodImage: values['prod-image'] } : {}),
+          packagesPath: ws.packagesPath,
+          ...optional('buildImage', values.image ?? ws.setting('nso.buildImage')),
+          ...optional('prodImage', values['prod-image'] ?? ws.setting('nso.prodImage')),
           ...(parallelism ? { parallelism } : {}),
           store,
         },

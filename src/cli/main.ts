@@ -29,9 +29,17 @@ function usage(): string {
     ...lines,
     '',
     'Every command takes --json for machine-readable output and exits non-zero on failure.',
-    '',
+    commonOptionsHelp,
   ].join('\n');
 }
+
+const commonOptionsHelp = [
+  'Commands on a workspace also take --dir <workspace> (default .), --packages-path <dir>',
+  '(default: nso.packagesPath, else packages) and --docker-host <url> (default: nso.docker.host,',
+  "else DOCKER_HOST, else the Docker context), and read the other nso.* settings of the workspace's",
+  '.vscode/settings.json; flags win.',
+  '',
+].join('\n');
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
@@ -51,7 +59,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // `nso-workbench <command> --help` anywhere on the line, before the
   // command's own parser rejects it as an unknown option.
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${cmd.summary}\n\nUsage: ${cmd.usage}\n`);
+    io.stdout.write(`${cmd.summary}\n\nUsage: ${cmd.usage}\n\n${commonOptionsHelp}`);
     return 0;
   }
   try {

@@ -1,6 +1,6 @@
-import * as path from 'node:path';
 import { describeKinds, discoverPackages } from '../core/packages/discovery';
 import { parseArgs, type Subcommand } from './main';
+import { openWorkspace, workspaceOptions } from './workspace';
 
 /** `nso-workbench packages [--dir D] [--packages-path P] [--json]`: what NSO would load. */
 export const packagesCommand: Subcommand = {
@@ -11,13 +11,12 @@ export const packagesCommand: Subcommand = {
     const { values } = parseArgs({
       args,
       options: {
-        dir: { type: 'string', default: '.' },
-        'packages-path': { type: 'string', default: 'packages' },
-        json: { type: 'boolean', default: false },
+        ...workspaceOptions,
       },
       strict: true,
     });
-    const result = await discoverPackages(path.resolve(values.dir), values['packages-path']);
+    const ws = await openWorkspace(values, io);
+    const result = await discoverPackages(ws.dir, ws.packagesPath);
     if (values.json) {
       io.stdout.write(
         `${JSON.stringify(

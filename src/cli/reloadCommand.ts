@@ -1,10 +1,8 @@
-import * as path from 'node:path';
-
 import { NcsCli } from '../core/nso/ncsCli';
 import { defaultAdminUser, resolveProdContainer } from '../core/nso/prodContainer';
 import { defaultStateDir, FileLoadedStateStore, reloadPackages } from '../core/nso/reload';
 import { parseArgs, type Subcommand } from './main';
-import { cliDocker, reportFailure, stringSetting, workspaceSettings } from './startCommand';
+import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench reload [--strategy auto|full] [--force] [--redeploy <package>]`:
@@ -22,27 +20,24 @@ export const reloadCommand: Subcommand = {
     const { values } = parseArgs({
       args,
       options: {
-        dir: { type: 'string', default: '.' },
-        'packages-path': { type: 'string' },
+        ...workspaceOptions,
         strategy: { type: 'string' },
         force: { type: 'boolean', default: false },
         redeploy: { type: 'string' },
         container: { type: 'string' },
         'admin-user': { type: 'string' },
-        'docker-host': { type: 'string' },
-        json: { type: 'boolean', default: false },
       },
       strict: true,
     });
-    const dir = path.resolve(values.dir);
     const json = values.json;
     try {
-      const s = await workspaceSettings(dir);
-      const strategy = values.strategy ?? stringSetting(s, 'nso.reload.strategy') ?? 'auto';
+      const ws = await openWorkspace(values, io);
+      const dir = ws.dir;
+      const strategy = values.strategy ?? ws.setting('nso.reload.strategy') ?? 'auto';
       if (strategy !== 'auto' && strategy !== 'full' && strategy !== 'off') {
         throw new Error(`--strategy must be auto or full, not ${strategy}`);
       }
-      const docker = cliDocker(io, values['docker-host'] ?? stringSetting(s, 'nso.docker.host'));
+      const docker = ws.docker();
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
         throw new Error(
@@ -54,8 +49,8 @@ export const reloadCommand: Subcommand = {
         cli: new NcsCli(docker),
         container: details.id,
         workspaceFolder: dir,
-        packagesPath: values['packages-path'] ?? stringSetting(s, 'nso.packagesPath') ?? 'packages',
-        adminUser: values['admin-user'] ?? stringSetting(s, 'nso.adminUser') ?? defaultAdminUser,
+        packagesPath: ws.packagesPath,
+        adminUser: values['admin-user'] ?? ws.setting('nso.adminUser') ?? defaultAdminUser,
         strategy: strategy,
         force: values.force,
         ...(values.redeploy !== undefined ? { redeploy: values.redeploy } : {}),

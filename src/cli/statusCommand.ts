@@ -1,11 +1,8 @@
-import * as path from 'node:path';
-
-import { createDockerClient, nodeEndpointSources } from '../core/docker';
 import { type FixAction, formatDuration, type NsoHealth, statusWords } from '../core/nso/health';
 import { readNsoHealthOnce } from '../core/watch/healthOnce';
 import { describeState } from '../core/watch/nsoContainers';
 import { parseArgs, type Subcommand } from './main';
-import { stringSetting, workspaceSettings } from './startCommand';
+import { openWorkspace, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench status [--dir D] [--container C] [--admin-user U] [--json]`:
@@ -22,23 +19,19 @@ export const statusCommand: Subcommand = {
     const { values } = parseArgs({
       args,
       options: {
-        dir: { type: 'string', default: '.' },
+        ...workspaceOptions,
         container: { type: 'string' },
         'admin-user': { type: 'string' },
-        json: { type: 'boolean', default: false },
       },
       strict: true,
     });
-    const dir = path.resolve(values.dir);
-    const settings = await workspaceSettings(dir);
-    const hostOverride = stringSetting(settings, 'nso.docker.host');
-    const adminUser = values['admin-user'] ?? stringSetting(settings, 'nso.adminUser');
+    const ws = await openWorkspace(values, io);
+    const dir = ws.dir;
+    const adminUser = values['admin-user'] ?? ws.setting('nso.adminUser');
 
     let reading;
     try {
-      const client = createDockerClient({
-        sources: nodeEndpointSources(hostOverride ? { hostOverride } : {}),
-      });
+      const client = ws.docker();
       reading = await readNsoHealthOnce(client, {
         workspacePaths: [dir],
         ...(adminUser ? { adminUser } : {}),

@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-
 import {
   removeProdContainer,
   resolveProdContainer,
@@ -7,7 +5,7 @@ import {
   volumeLossDescription,
 } from '../core/nso/prodContainer';
 import { parseArgs, type Subcommand } from './main';
-import { cliDocker, reportFailure, stringSetting, workspaceSettings } from './startCommand';
+import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench stop [--remove [--delete-volumes]]`: stops the workspace's
@@ -24,23 +22,21 @@ export const stopCommand: Subcommand = {
     const { values } = parseArgs({
       args,
       options: {
-        dir: { type: 'string', default: '.' },
+        ...workspaceOptions,
         container: { type: 'string' },
         remove: { type: 'boolean', default: false },
         'delete-volumes': { type: 'boolean', default: false },
-        'docker-host': { type: 'string' },
-        json: { type: 'boolean', default: false },
       },
       strict: true,
     });
-    const dir = path.resolve(values.dir);
     const json = values.json;
     try {
       if (values['delete-volumes'] && !values.remove) {
         throw new Error('--delete-volumes only goes with --remove');
       }
-      const s = await workspaceSettings(dir);
-      const docker = cliDocker(io, values['docker-host'] ?? stringSetting(s, 'nso.docker.host'));
+      const ws = await openWorkspace(values, io);
+      const dir = ws.dir;
+      const docker = ws.docker();
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
         throw new Error(`No NSO production container for ${dir}: nothing to stop.`);
