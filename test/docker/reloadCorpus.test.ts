@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
@@ -240,6 +241,42 @@ describe('reload of the corpus packages in the production container', function (
     const back = await reload();
     assert.equal(back.status, 'nothing', back.message);
     assert.ok(back.packages.every((p) => p.operStatus?.status === 'up'));
+  });
+
+  it('says NSO loaded none of the packages when its packages folder is another, empty one', async function () {
+    this.timeout(300_000);
+    const other = testName('empty');
+    // A workspace of its own (the container is labelled with it) whose packages folder is empty.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-empty-ws-'));
+    fs.mkdirSync(path.join(empty, 'packages'));
+    try {
+      await startProdContainer(docker, {
+        network,
+        workspaceFolder: empty,
+        packagesDir: path.join(empty, 'packages'),
+        image: prodImage,
+        containerName: other,
+        healthStartPeriodS: 240,
+      });
+      const report = await reloadPackages({
+        docker,
+        cli,
+        container: other,
+        workspaceFolder: ws,
+        adminUser: 'admin',
+        strategy: 'full',
+        store: new MemoryLoadedStateStore(),
+      });
+      assert.equal(report.status, 'failed', report.message);
+      assert.match(
+        report.message,
+        /NSO reloaded but loaded none of the 10 packages of .*: its load path holds no package\. Check that .* mounted at \/nso\/run\/packages/,
+      );
+      assert.match(report.transcript, /% No entries found/);
+    } finally {
+      await removeContainersAndVolumes([other], [`${other}-nso`, `${other}-log`]);
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('says so when the container stops in the middle of a reload, and leaves its data', async function () {

@@ -19,6 +19,16 @@ function corpusBlocks(): Map<string, string> {
 }
 
 describe('packages reload output', () => {
+  it('tells an output with nothing but the banner from one with results, never calling it success', () => {
+    const banner = parseReloadOutput(
+      '\n>>> System upgrade is starting.\n>>> System upgrade has completed successfully.\n',
+    );
+    assert.equal(banner.empty, true);
+    assert.equal(banner.outcome.kind, 'unknown');
+    const withResult = parseReloadOutput('reload-result {\n    package a\n    result true\n}\n');
+    assert.equal(withResult.empty, false);
+  });
+
   it('success with the upgrade banner (corpus REAL A)', () => {
     const r = parseReloadOutput(corpusBlocks().get('A')!);
     assert.equal(r.outcome.kind, 'ok');

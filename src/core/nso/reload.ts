@@ -373,6 +373,23 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   );
   const parsed = parseReloadOutput(session.before);
   const outcome = parsed.outcome;
+  if (parsed.empty && session.noneLoaded && names.length > 0) {
+    // NSO reloaded and found nothing in its load path: its packages folder is not this one.
+    await req.store.set(containerId, undefined);
+    return finish(req, started, {
+      ...base,
+      status: 'failed',
+      action: 'full',
+      packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
+      diagnostics: [],
+      touched: [],
+      message:
+        `NSO reloaded but loaded none of the ${names.length} package${names.length === 1 ? '' : 's'} of ${req.workspaceFolder}: ` +
+        `its load path holds no package. Check that ${details.name} has ${path.join(req.workspaceFolder, req.packagesPath ?? 'packages')} mounted at /nso/run/packages ` +
+        `(docker inspect ${details.name}), or start NSO with NSO: Start NSO.`,
+      transcript: session.transcript,
+    });
+  }
   const reportsFrom = (
     results: { package: string; result: boolean; info?: string }[],
   ): PackageReport[] =>
@@ -510,11 +527,23 @@ async function operStatuses(
   req: SessionRequest,
   commands: string[],
   names: string[],
-): Promise<{ before: string; statuses: Map<string, OperStatus | undefined>; transcript: string }> {
+): Promise<{
+  before: string;
+  statuses: Map<string, OperStatus | undefined>;
+  transcript: string;
+  /** `show packages package` said `% No entries found`: NSO has no package loaded. */
+  noneLoaded: boolean;
+}> {
   const run = await runCli(req, [...commands, 'show packages package']);
   let transcript = run.transcript;
   const at = packagesShowStart(run.stdout);
-  const before = at >= 0 ? run.stdout.slice(0, at) : run.stdout;
+  const noEntries = at < 0 ? /^\s*%\s*No entries found\.?\s*$/m.exec(run.stdout) : null;
+  const before =
+    at >= 0
+      ? run.stdout.slice(0, at)
+      : noEntries
+        ? run.stdout.slice(0, noEntries.index)
+        : run.stdout;
   const listed =
     at >= 0 ? parsePackagesShow(run.stdout.slice(at)) : new Map<string, OperStatus | undefined>();
   const statuses = new Map<string, OperStatus | undefined>();
@@ -530,7 +559,7 @@ async function operStatuses(
     const split = splitOperStatusAnswers(more.stdout, missing);
     for (const n of missing) statuses.set(n, split?.statuses.get(n));
   }
-  return { before, statuses, transcript };
+  return { before, statuses, transcript, noneLoaded: noEntries !== null };
 }
 
 async function runCli(

@@ -34,6 +34,11 @@ export interface ParsedReload {
   outcome: ReloadOutcome;
   /** `System message at …` blocks seen in between. */
   systemMessages: string[];
+  /**
+   * Nothing but the upgrade banner and system messages: what `packages
+   * reload` prints when NSO's load path holds no package at all.
+   */
+  empty: boolean;
   raw: string;
 }
 
@@ -56,6 +61,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
   let current: PackageReloadResult | undefined;
   let inBlock = false;
   let lastKey: 'info' | undefined;
+  let empty = true;
 
   for (let i = 0; i < lines.length; i++) {
     const original = lines[i]!;
@@ -76,6 +82,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
       if (/upgrade/i.test(banner[1]!) && /complet/i.test(banner[1]!)) upgraded = true;
       continue;
     }
+    empty = false;
 
     if (/^\s*reload-result\s*\{/.test(line)) {
       current = { package: '', result: false };
@@ -149,6 +156,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
           message: line.replace(/^\s*Error:\s*/, '').trim(),
         },
         systemMessages,
+        empty,
         raw,
       };
     }
@@ -165,7 +173,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
       : { kind: 'failed', results, upgraded };
   } else if (error) outcome = { kind: 'error', message: error };
   else outcome = { kind: 'unknown', message: raw.trim() || '(no output)' };
-  return { outcome, systemMessages, raw };
+  return { outcome, systemMessages, empty, raw };
 }
 
 /** `packages package <p> redeploy` prints `result true` or `result false` and maybe `info`. */
