@@ -14,13 +14,16 @@ import {
 import {
   defaultRestoreStateDir,
   executeRestore,
+  isMissingSecretsError,
   isRestoreFailure,
   planRestore,
   resumeRestore,
   startFromJournal,
   stepTitles,
+  type MissingSecretsError,
   type RestoreFailure,
   type RestoreReport,
+  type SecretProvider,
 } from '../core/nso/backupRestore';
 import { downloadBackup, importBackup } from '../core/nso/backupTransfer';
 import { workbenchFilter } from '../core/nso/labels';
@@ -112,14 +115,16 @@ export const backupCommand: Subcommand = {
 
       if (action === 'resume' || action === 'start') {
         const journal = path.resolve(operands[0]!);
+        const secrets = secretsFromEnvironment(io.env);
         if (action === 'resume') {
           const report = await resumeRestore(docker, journal, {
             onProgress: (p) => out.progress(p.message),
             onOutput: (t) => out.live(t),
+            secrets,
           });
           return out.restored(report);
         }
-        const started = await startFromJournal(docker, journal);
+        const started = await startFromJournal(docker, journal, { secrets });
         out.result(
           { ok: true, ...started },
           `Container ${started.recreated ? 'recreated and ' : ''}started; NSO is healthy.` +
@@ -208,10 +213,30 @@ export const backupCommand: Subcommand = {
       }
       return 2;
     } catch (error) {
+      if (isMissingSecretsError(error)) return out.secretsMissing(error, action);
       return out.failed(error);
     }
   },
 };
+
+/**
+ * The environment variables a secret is read from: NSO_ADMIN_PASSWORD (as
+ * `nso-workbench start` uses) then ADMIN_PASSWORD for the admin password,
+ * the variable's own name for any other.
+ */
+export function secretVariables(name: string): string[] {
+  return name === 'ADMIN_PASSWORD' ? ['NSO_ADMIN_PASSWORD', 'ADMIN_PASSWORD'] : [name];
+}
+
+/** Secrets a journal names but does not hold, from this process's environment. */
+function secretsFromEnvironment(env: NodeJS.ProcessEnv): SecretProvider {
+  return ({ name }) =>
+    Promise.resolve(
+      secretVariables(name)
+        .map((v) => env[v])
+        .find((value) => value !== undefined),
+    );
+}
 
 /** The container named, or the one labelled as this workspace's production container. */
 async function resolveContainer(
@@ -290,6 +315,41 @@ class Output {
     const { output: _output, ...json } = report;
     this.result({ ok: true, ...json }, lines.join('\n'));
     return 0;
+  }
+
+  /** Which variables to set and the command to run again; nothing was changed. */
+  secretsMissing(error: MissingSecretsError, action: string): number {
+    const variables = error.names.map((n) => secretVariables(n).join(' or '));
+    const command = `nso-workbench backup ${action} ${quote(error.journalFile)} --yes`;
+    if (this.json) {
+      this.io.stdout.write(
+        `${JSON.stringify(
+          {
+            ok: false,
+            kind: error.kind,
+            error: error.message,
+            journal: error.journalFile,
+            missing: error.names,
+            variables,
+            commands: [command],
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      this.io.stderr.write(
+        [
+          `nso-workbench backup: ${error.message}`,
+          '',
+          'Set the value in the environment, then run the command again:',
+          ...variables.map((v) => `  ${v}`),
+          `  $ ${command}`,
+          '',
+        ].join('\n'),
+      );
+    }
+    return 1;
   }
 
   failed(error: unknown): number {

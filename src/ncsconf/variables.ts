@@ -27,9 +27,14 @@ export const nsoVariables: Readonly<Record<string, NsoVariable>> = {
  */
 export const redactedValue = '(secret, not shown)';
 
-/** Names whose values are secrets: ADMIN_PASSWORD and anything naming a password, secret or token. */
+/**
+ * Names whose values are secrets: ADMIN_PASSWORD and anything naming a
+ * password, secret, token, key or credential. Broad on purpose: a harmless
+ * variable taken for a secret is only hidden, a secret taken for harmless
+ * ends up on disk.
+ */
 export function isSecretName(name: string): boolean {
-  return /PASSWORD|PASSWD|SECRET|TOKEN/i.test(name);
+  return /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i.test(name);
 }
 
 /** The environment with every secret value replaced by {@link redactedValue} (empty stays empty: unset). */

@@ -4,6 +4,8 @@
 // 127.0.0.1, labels, env, restart policy, networks with aliases, mounts), and
 // a restore container killed half-way leaves a state that is reported
 // exactly, from which the container can be recreated and the restore resumed.
+// The journal never holds the value of ADMIN_PASSWORD: the restore keeps it in
+// memory, and a later process (the values gone) asks a provider for it.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,12 +16,15 @@ import type { DockerClient } from '../../src/core/docker';
 import { backupHelperLabel, listBackups, takeBackup } from '../../src/core/nso/backup';
 import {
   executeRestore,
+  forgetSecretsInMemory,
+  isMissingSecretsError,
   isRestoreFailure,
   loadJournal,
   planRestore,
   resumeRestore,
   startFromJournal,
   type RestoreFailure,
+  type SecretProvider,
 } from '../../src/core/nso/backupRestore';
 import { workbenchLabels } from '../../src/core/nso/labels';
 import {
@@ -43,6 +48,23 @@ describe('Restoring an NSO backup into the production container', function () {
   this.timeout(300_000);
   let dockerClient: DockerClient;
   let stateDir: string;
+  // Unique per run, so that finding it anywhere can only mean it was written there.
+  const adminPassword = `nsowb-pw-${process.pid}-${Date.now().toString(36)}`;
+
+  /** Every journal file of this run, searched for the password. */
+  const journalsHolding = (value: string): string[] =>
+    fs
+      .readdirSync(stateDir)
+      .map((n) => path.join(stateDir, n))
+      .filter((f) => fs.readFileSync(f, 'utf8').includes(value));
+
+  /** The password as `docker inspect` reports it in the container's env. */
+  const envPassword = async (container: string): Promise<string | undefined> => {
+    const env = JSON.parse(
+      await dockerOk(['inspect', '-f', '{{json .Config.Env}}', container]),
+    ) as string[];
+    return env.find((e) => e.startsWith('ADMIN_PASSWORD='))?.slice('ADMIN_PASSWORD='.length);
+  };
 
   before(() => {
     dockerClient = client();
@@ -79,6 +101,8 @@ describe('Restoring an NSO backup into the production container', function () {
         '127.0.0.1::8080/tcp',
         '-e',
         'ADMIN_USERNAME=admin',
+        '-e',
+        `ADMIN_PASSWORD=${adminPassword}`,
         '-e',
         'NSOWB_TEST_MARK=kept',
         '--restart',
@@ -223,6 +247,13 @@ describe('Restoring an NSO backup into the production container', function () {
       assert.equal(journal.status, 'done');
       assert.equal(journal.record.env.NSOWB_TEST_MARK, 'kept');
       assert.equal(journal.record.ports.length, 2);
+      // The password went into the recreated container, and into no journal file.
+      assert.equal(await envPassword(nso), adminPassword);
+      assert.deepEqual(journalsHolding(adminPassword), []);
+      assert.match(
+        fs.readFileSync(report.journalFile, 'utf8'),
+        /"ADMIN_PASSWORD": \{\s*"secret": "ADMIN_PASSWORD"\s*\}/,
+      );
 
       // No helper container is left behind.
       const helpers = await dockerOk([
@@ -326,18 +357,49 @@ describe('Restoring an NSO backup into the production container', function () {
       }
       assert.equal((await docker(helperFilter)).stdout.trim(), '', 'no helper is left running');
 
-      // "Recreate Container": NSO is back as it was before the restore, configured as before.
-      const started = await startFromJournal(dockerClient, failure.journalFile);
+      assert.deepEqual(journalsHolding(adminPassword), []);
+
+      // As in a new process: fresh objects, the password no longer in memory.
+      forgetSecretsInMemory();
+      const freshClient = client();
+      const asked: string[] = [];
+      const provider: SecretProvider = ({ name, container }) => {
+        asked.push(`${name} for ${container}`);
+        return Promise.resolve(name === 'ADMIN_PASSWORD' ? adminPassword : undefined);
+      };
+      // Without a provider nothing happens: the container stays gone, the journal unchanged.
+      const journalText = fs.readFileSync(failure.journalFile, 'utf8');
+      await assert.rejects(
+        startFromJournal(freshClient, failure.journalFile),
+        (e: unknown) => isMissingSecretsError(e) && e.names.join() === 'ADMIN_PASSWORD',
+      );
+      assert.notEqual((await docker(['inspect', nso])).code, 0, 'not recreated');
+      assert.equal(fs.readFileSync(failure.journalFile, 'utf8'), journalText);
+
+      // "Recreate Container": NSO is back as it was before the restore, configured as
+      // before, with the password the provider gave.
+      const started = await startFromJournal(freshClient, failure.journalFile, {
+        secrets: provider,
+      });
+      assert.deepEqual(asked, [`ADMIN_PASSWORD for ${nso}`]);
       assert.equal(started.recreated, true);
       assert.deepEqual(started.differences, []);
       assert.deepEqual(await configuration(nso), configBefore);
+      assert.equal(await envPassword(nso), adminPassword);
       assert.match(await devices(nso), /device r4/);
+      assert.deepEqual(journalsHolding(adminPassword), []);
 
-      // Resume then finishes the restore (it stops and removes the recreated container again).
-      const report = await resumeRestore(dockerClient, failure.journalFile, {});
+      // Resume, again as a new process, then finishes the restore (it stops and
+      // removes the recreated container again).
+      forgetSecretsInMemory();
+      asked.length = 0;
+      const report = await resumeRestore(client(), failure.journalFile, { secrets: provider });
+      assert.deepEqual(asked, [`ADMIN_PASSWORD for ${nso}`]);
       assert.equal(report.recreated, true);
       assert.deepEqual(await configuration(nso), configBefore);
+      assert.equal(await envPassword(nso), adminPassword);
       assert.deepEqual(report.differences, []);
+      assert.deepEqual(journalsHolding(adminPassword), []);
       const after = await devices(nso);
       assert.match(after, /address 10\.0\.0\.1/);
       assert.ok(report.previousRunDirs.includes('/nso/run.old'));

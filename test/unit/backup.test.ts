@@ -257,7 +257,7 @@ describe('container configuration records', () => {
     );
     const diffs = compareRecords(a, b);
     assert.ok(
-      diffs.includes('environment ADMIN_PASSWORD: secret became (unset)'),
+      diffs.includes('environment ADMIN_PASSWORD: (secret, not shown) became (unset)'),
       diffs.join('\n'),
     );
     assert.ok(diffs.includes('label com.docker.compose.project: lab became (unset)'));

@@ -61,6 +61,7 @@ export type BackupErrorKind =
   | 'ncsBackup'
   | 'sizeMismatch'
   | 'noNsoMount'
+  | 'secretMissing'
   | 'docker';
 
 export class BackupError extends Error {

@@ -5,7 +5,9 @@
 //             what will happen, before anything changes
 //   record    the container's exact configuration (docker inspect: mounts,
 //             ports with host addresses, networks with aliases, labels, env,
-//             restart policy, ...), saved to a journal file first
+//             restart policy, ...), saved to a journal file first; secret env
+//             values (ADMIN_PASSWORD, ...) are kept in memory only, the
+//             journal names them
 //   safety    a fresh backup of the current state (unless declined)
 //   stop      NSO stops with its container
 //   remove    the container is removed (named and anonymous volumes stay)
@@ -44,6 +46,7 @@ import {
   backupsDir,
   formatBytes,
   freeBytes,
+  isBackupError,
   listBackups,
   nsoMountOf,
   nsoRoot,
@@ -67,6 +70,7 @@ import {
   type RecordedContainer,
 } from './containerConfig';
 import { parseRestoreOutput } from './statusOutput';
+import { isSecretName } from '../../ncsconf/variables';
 
 /** NSO's configuration directory in the production image. */
 export const configDir = '/etc/ncs';
@@ -300,7 +304,8 @@ export interface StepRecord {
 }
 
 export interface RestoreJournal {
-  readonly format: 1;
+  /** 2 since secret values stay out of the file; 1 (plain values) is still read. */
+  readonly format: 1 | 2;
   readonly file: string;
   readonly startedAt: string;
   readonly record: RecordedContainer;
@@ -320,6 +325,84 @@ export interface RestoreJournal {
   status: 'running' | 'failed' | 'done';
   failure?: { readonly step: RestoreStep; readonly message: string };
   restoreOutput?: string;
+  /**
+   * Secret env variables of the record whose values neither the file nor this
+   * process holds (the restore ran in another process): `record.env` lacks
+   * them until a {@link SecretProvider} gives them. Never written to the file.
+   */
+  withheldSecrets?: string[];
+}
+
+/** How the journal file stands for a secret env value: its name, no value, no hash. */
+export interface SecretMarker {
+  readonly secret: string;
+}
+
+function isSecretMarker(value: unknown): value is SecretMarker {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { secret?: unknown }).secret === 'string'
+  );
+}
+
+/**
+ * Gives the value of a secret env variable the journal names but does not
+ * hold, to recreate `container` exactly; undefined when it cannot (the user
+ * cancelled, nothing set). The extension asks secret storage and the user, the
+ * CLI reads the environment.
+ */
+export type SecretProvider = (request: {
+  readonly name: string;
+  readonly container: string;
+}) => Promise<string | undefined>;
+
+/** Thrown before anything changed when secrets to recreate the container were not given. */
+export class MissingSecretsError extends BackupError {
+  constructor(
+    readonly journalFile: string,
+    readonly container: string,
+    /** The env variables still without a value. */
+    readonly names: readonly string[],
+  ) {
+    super(
+      'secretMissing',
+      `Container ${container} must be created again with ${names.join(', ')}, whose ` +
+        `value${names.length > 1 ? 's are' : ' is'} not in the journal ${journalFile} ` +
+        `(secrets are kept in memory only, by the session that started the restore). ` +
+        `Nothing was changed; the journal is kept as it was.`,
+    );
+  }
+}
+
+export function isMissingSecretsError(error: unknown): error is MissingSecretsError {
+  return (
+    isBackupError(error, 'secretMissing') && Array.isArray((error as { names?: unknown }).names)
+  );
+}
+
+/**
+ * Secret env values of journals written by this process, by journal file:
+ * what lets a restore that stopped be resumed in the same session without
+ * asking again. Gone with the process, by design.
+ */
+const secretsInMemory = new Map<string, Record<string, string>>();
+
+/** Drops the secret values held for journals, as a new process starts without them. */
+export function forgetSecretsInMemory(journalFile?: string): void {
+  if (journalFile === undefined) secretsInMemory.clear();
+  else secretsInMemory.delete(journalFile);
+}
+
+/** The journal as written to disk: each secret env value replaced by a {@link SecretMarker}. */
+export function journalForDisk(journal: RestoreJournal): object {
+  const { withheldSecrets, ...rest } = journal;
+  const env: Record<string, string | SecretMarker> = {};
+  for (const [name, value] of Object.entries(journal.record.env)) {
+    env[name] = isSecretName(name) && value !== '' ? { secret: name } : value;
+  }
+  for (const name of withheldSecrets ?? []) env[name] = { secret: name };
+  return { ...rest, format: 2, record: { ...journal.record, env } };
 }
 
 /** Where the CLI keeps journals: $XDG_STATE_HOME/nso-workbench/restores. */
@@ -328,21 +411,74 @@ export function defaultRestoreStateDir(env: NodeJS.ProcessEnv = process.env): st
   return path.join(base, 'nso-workbench', 'restores');
 }
 
-async function saveJournal(journal: RestoreJournal): Promise<void> {
+/** Writes the journal (atomically), with secret env values as markers; the values stay in memory. */
+export async function saveJournal(journal: RestoreJournal): Promise<void> {
+  const secrets: Record<string, string> = {};
+  for (const [name, value] of Object.entries(journal.record.env)) {
+    if (isSecretName(name) && value !== '') secrets[name] = value;
+  }
+  if (journal.status === 'done') secretsInMemory.delete(journal.file);
+  else secretsInMemory.set(journal.file, secrets);
   await fs.promises.mkdir(path.dirname(journal.file), { recursive: true });
   const temporary = `${journal.file}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temporary, `${JSON.stringify(journal, null, 2)}\n`);
+  await fs.promises.writeFile(temporary, `${JSON.stringify(journalForDisk(journal), null, 2)}\n`);
   await fs.promises.rename(temporary, journal.file);
 }
 
+/**
+ * Reads a journal. Secret env values come from this process's memory when it
+ * wrote the journal; the others are listed in `withheldSecrets`. A format-1
+ * journal (plain values) is read as it is; it is written back as format 2.
+ */
 export async function loadJournal(file: string): Promise<RestoreJournal> {
   const text = await fs.promises.readFile(file, 'utf8');
   const journal = JSON.parse(text) as RestoreJournal;
-  if (journal.format !== 1 || !Array.isArray(journal.completed)) {
+  if ((journal.format !== 1 && journal.format !== 2) || !Array.isArray(journal.completed)) {
     throw new Error(`${file} is not a restore journal of NSO Workbench`);
   }
   parseRecord(JSON.stringify(journal.record));
-  return { ...journal, file };
+  const held = secretsInMemory.get(file) ?? {};
+  const env: Record<string, string> = {};
+  const withheld: string[] = [];
+  for (const [name, value] of Object.entries(journal.record.env ?? {}) as [string, unknown][]) {
+    if (typeof value === 'string') env[name] = value;
+    else if (isSecretMarker(value) && held[name] !== undefined) env[name] = held[name];
+    else if (isSecretMarker(value)) withheld.push(name);
+    else throw new Error(`${file} is not a restore journal of NSO Workbench`);
+  }
+  const { withheldSecrets: _ignored, ...rest } = journal;
+  return {
+    ...rest,
+    file,
+    record: { ...journal.record, env },
+    ...(withheld.length > 0 ? { withheldSecrets: withheld } : {}),
+  };
+}
+
+/**
+ * Asks `provider` for each secret the journal names but does not hold, and
+ * puts the values into the record (in memory). Throws MissingSecretsError,
+ * before anything changed, for those not given.
+ */
+export async function supplySecrets(
+  journal: RestoreJournal,
+  provider: SecretProvider | undefined,
+): Promise<void> {
+  const wanted = journal.withheldSecrets ?? [];
+  if (wanted.length === 0) return;
+  const given: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const name of wanted) {
+    const value = provider ? await provider({ name, container: journal.record.name }) : undefined;
+    if (value === undefined) missing.push(name);
+    else given[name] = value;
+  }
+  if (missing.length > 0) throw new MissingSecretsError(journal.file, journal.record.name, missing);
+  (journal as { record: RecordedContainer }).record = {
+    ...journal.record,
+    env: { ...journal.record.env, ...given },
+  };
+  delete journal.withheldSecrets;
 }
 
 /** The journals in `stateDir`, newest first; unreadable files are skipped. */
@@ -694,7 +830,7 @@ export async function executeRestore(
   const details = await docker.inspectContainer(plan.containerId, { signal: options.signal });
   const record = recordContainer(details);
   const journal: RestoreJournal = {
-    format: 1,
+    format: 2,
     file: path.join(
       options.stateDir,
       `restore-${details.name.replace(/[^\w.-]/g, '_')}-${timestamp()}.json`,
@@ -716,11 +852,23 @@ export async function executeRestore(
 export async function resumeRestore(
   docker: DockerClient,
   journalFile: string,
-  options: Omit<RestoreOptions, 'stateDir' | 'safetyBackup' | 'acceptVersionMismatch'>,
+  options: Omit<RestoreOptions, 'stateDir' | 'safetyBackup' | 'acceptVersionMismatch'> & {
+    /** Asked for secret env values the journal names but does not hold. */
+    readonly secrets?: SecretProvider;
+  },
 ): Promise<RestoreReport> {
   const journal = await loadJournal(journalFile);
   if (journal.status === 'done') {
     throw new BackupError('ncsBackup', `The restore in ${journalFile} has already completed.`);
+  }
+  // The container is created again unless the restore is done and the
+  // recorded container still exists: then its values are needed, asked for
+  // before anything changes.
+  if (
+    !done(journal, 'restore') ||
+    (await inspectOrUndefined(docker, journal.record.name)) === undefined
+  ) {
+    await supplySecrets(journal, options.secrets);
   }
   journal.status = 'running';
   delete journal.failure;
@@ -736,8 +884,14 @@ export async function resumeRestore(
 export async function startFromJournal(
   docker: DockerClient,
   journalFile: string,
-  options: { signal?: AbortSignal; healthTimeoutMs?: number } = {},
+  options: {
+    signal?: AbortSignal;
+    healthTimeoutMs?: number;
+    /** Asked for secret env values the journal names but does not hold, when recreating. */
+    secrets?: SecretProvider;
+  } = {},
 ): Promise<{ containerId: string; recreated: boolean; differences: string[] }> {
+  const { secrets, ...dockerOptions } = options;
   const journal = await loadJournal(journalFile);
   const state = await inspectRestoreState(docker, journal);
   if (state.runDirPresent !== true) {
@@ -750,21 +904,31 @@ export async function startFromJournal(
   let containerId: string;
   let recreated = false;
   if (state.containerExists) {
-    const details = await docker.inspectContainer(journal.record.name, options);
+    const details = await docker.inspectContainer(journal.record.name, dockerOptions);
     containerId = details.id;
-    await docker.startContainer(containerId, options);
+    await docker.startContainer(containerId, dockerOptions);
   } else {
-    containerId = await recreateContainer(docker, journal.record, options);
+    await supplySecrets(journal, secrets);
+    containerId = await recreateContainer(docker, journal.record, dockerOptions);
     recreated = true;
     journal.recreatedIds = [...(journal.recreatedIds ?? []), containerId];
     await saveJournal(journal);
   }
-  const details = await waitHealthy(docker, containerId, journal.record, options);
-  return {
-    containerId,
-    recreated,
-    differences: compareRecords(journal.record, recordContainer(details)),
-  };
+  const details = await waitHealthy(docker, containerId, journal.record, dockerOptions);
+  return { containerId, recreated, differences: compareWithJournal(journal, details) };
+}
+
+/**
+ * The container's differences from the record; secrets whose values this
+ * process does not have are left out (they cannot be compared, and the
+ * container was not created from them here).
+ */
+function compareWithJournal(journal: RestoreJournal, details: ContainerDetails): string[] {
+  const now = recordContainer(details);
+  const withheld = journal.withheldSecrets ?? [];
+  if (withheld.length === 0) return compareRecords(journal.record, now);
+  const env = Object.fromEntries(Object.entries(now.env).filter(([n]) => !withheld.includes(n)));
+  return compareRecords(journal.record, { ...now, env });
 }
 
 type StepOptions = Omit<RestoreOptions, 'stateDir' | 'safetyBackup'> & {
@@ -959,7 +1123,7 @@ async function runSteps(
     await complete(journal, 'healthy');
 
     progress('compare');
-    const differences = compareRecords(journal.record, recordContainer(healthy));
+    const differences = compareWithJournal(journal, healthy);
     await complete(journal, 'compare', differences.join('; ') || 'identical');
     journal.status = 'done';
     await saveJournal(journal);

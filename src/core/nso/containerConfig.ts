@@ -11,6 +11,7 @@ import type {
   HealthcheckConfig,
   PortSpec,
 } from '../docker/client';
+import { isSecretName, redactedValue } from '../../ncsconf/variables';
 
 export interface RecordedMount {
   /** `bind`, `volume`, `tmpfs`, ... as Docker names it. */
@@ -303,8 +304,11 @@ export function compareRecords(
 
   for (const key of new Set([...Object.keys(before.env), ...Object.keys(after.env)])) {
     if (before.env[key] !== after.env[key]) {
+      // A secret's values stay out of the sentence: it ends up in logs and --json output.
       diffs.push(
-        `environment ${key}: ${before.env[key] ?? '(unset)'} became ${after.env[key] ?? '(unset)'}`,
+        isSecretName(key)
+          ? `environment ${key}: ${secretState(before.env[key])} became ${secretState(after.env[key])}`
+          : `environment ${key}: ${before.env[key] ?? '(unset)'} became ${after.env[key] ?? '(unset)'}`,
       );
     }
   }
@@ -411,6 +415,11 @@ function setDifferences(what: string, before: string[], after: string[]): string
     ...[...a].filter((x) => !b.has(x)).map((x) => `${what} ${x} is missing`),
     ...[...b].filter((x) => !a.has(x)).map((x) => `${what} ${x} was added`),
   ];
+}
+
+/** A secret's value in a difference: whether it is set, never what it is. */
+function secretState(value: string | undefined): string {
+  return value === undefined ? '(unset)' : value === '' ? '(empty)' : redactedValue;
 }
 
 function show(argv: readonly string[]): string {

@@ -14,6 +14,7 @@ import {
 } from '../../core/nso/backup';
 import {
   executeRestore,
+  isMissingSecretsError,
   isRestoreFailure,
   listJournals,
   loadJournal,
@@ -22,12 +23,15 @@ import {
   restoreSteps,
   startFromJournal,
   stepTitles,
+  type MissingSecretsError,
   type RestoreFailure,
   type RestoreProgress,
   type RestoreReport,
+  type SecretProvider,
 } from '../../core/nso/backupRestore';
 import { downloadBackup, importBackup } from '../../core/nso/backupTransfer';
 import { toAbortSignal, type WorkbenchContext } from '../context';
+import { adminPasswordSecret } from '../prod/prodService';
 import type { BackupNode, BackupsView, FolderNode, ProductionContainerSource } from './backupsView';
 
 type Target = FolderNode | BackupNode | vscode.Uri | undefined;
@@ -179,9 +183,59 @@ export class BackupActions {
   async resume(journalFile?: string): Promise<RestoreReport | undefined> {
     const file = journalFile ?? (await this.pickJournal('Restore to resume'));
     if (!file || !this.requireTrust()) return undefined;
-    return this.runRestore('Resuming the restore', (onProgress, onOutput) =>
-      resumeRestore(this.ctx.docker, file, { onProgress, onOutput }),
+    return this.runRestore(
+      'Resuming the restore',
+      (onProgress, onOutput) =>
+        resumeRestore(this.ctx.docker, file, {
+          onProgress,
+          onOutput,
+          secrets: this.secretProvider(),
+        }),
+      () => this.resume(file),
     );
+  }
+
+  /**
+   * Secret env values a journal names but does not hold (the restore ran in
+   * an earlier session): ADMIN_PASSWORD from secret storage when it is there,
+   * anything else asked for. After one cancel nothing more is asked.
+   */
+  private secretProvider(): SecretProvider {
+    let cancelled = false;
+    return async ({ name, container }) => {
+      if (cancelled) return undefined;
+      if (name === 'ADMIN_PASSWORD') {
+        const stored = await this.ctx.extension.secrets.get(adminPasswordSecret);
+        if (stored !== undefined) return stored;
+      }
+      const entered = await vscode.window.showInputBox({
+        title: `${name} for container ${container}`,
+        prompt:
+          `Container ${container} is created again with ${name}; the restore journal names it ` +
+          'but does not keep secret values. Enter the value it had. Cancel stops here; nothing changes.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (entered === undefined) cancelled = true;
+      return entered;
+    };
+  }
+
+  /** Secrets were not given: nothing changed; say so and offer to try again. */
+  private showSecretsMissing(error: MissingSecretsError, again: () => Promise<unknown>): void {
+    this.ctx.log.warn(error.message);
+    const retry = 'Enter Values Again';
+    void vscode.window
+      .showWarningMessage(
+        `${error.message} To go on, run the same action again and enter ${error.names.join(', ')}.`,
+        retry,
+        restoreChoices.journal,
+      )
+      .then((b) => {
+        if (b === retry) return again();
+        if (b === restoreChoices.journal) return this.openJournal(error.journalFile);
+        return undefined;
+      });
   }
 
   /** Starts (or recreates) the production container of a restore that stopped. */
@@ -194,7 +248,7 @@ export class BackupActions {
           location: vscode.ProgressLocation.Notification,
           title: 'Starting the production container',
         },
-        () => startFromJournal(this.ctx.docker, file),
+        () => startFromJournal(this.ctx.docker, file, { secrets: this.secretProvider() }),
       );
       if (started.recreated) await this.followRecreated(file, started.containerId);
       const differences = started.differences.length
@@ -204,7 +258,9 @@ export class BackupActions {
         `Production container ${started.recreated ? 'recreated and ' : ''}started; NSO is healthy.${differences}`,
       );
     } catch (error) {
-      this.showError('Start the production container', error);
+      if (isMissingSecretsError(error))
+        this.showSecretsMissing(error, () => this.startContainer(file));
+      else this.showError('Start the production container', error);
     } finally {
       this.view.refresh();
     }
@@ -371,6 +427,8 @@ export class BackupActions {
       onOutput: (text: string) => void,
       signal: AbortSignal,
     ) => Promise<RestoreReport>,
+    /** Runs the action again, when secrets it needed were not given. */
+    again?: () => Promise<unknown>,
   ): Promise<RestoreReport | undefined> {
     const held = this.view.hold();
     try {
@@ -430,6 +488,7 @@ export class BackupActions {
       held.dispose();
       this.view.refresh();
       if (isRestoreFailure(error)) await this.showRestoreFailure(error);
+      else if (isMissingSecretsError(error) && again) this.showSecretsMissing(error, again);
       else this.showError('Restore', error);
       return undefined;
     } finally {
