@@ -20,7 +20,7 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   const nso = setupNsoStatus(ctx);
   const features = setupFeatureTriggers(ctx, nso);
   registerCommands(ctx, nso, features);
-  setupNcsConfTrigger(ctx);
+  setupNcsConfTrigger(ctx, nso.status.onDidChangeHealth);
   setupWalkthrough(ctx, nso);
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }

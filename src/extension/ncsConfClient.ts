@@ -16,6 +16,7 @@ import {
   type SchemaSource,
   type SchemaStatus,
 } from '../shared/ncsConfProtocol';
+import type { NsoHealth } from '../core/nso/health';
 import type { WorkbenchContext } from './context';
 import { applyToRunningNso } from './ncsconf/applyCommand';
 import { findContainerContext } from './ncsconf/containerContext';
@@ -46,7 +47,10 @@ export interface NcsConfFeature {
  * the schema (the setting, or what was read from the NSO image earlier) and
  * shows the schema in use in a language status item.
  */
-export function setupNcsConfClient(ctx: WorkbenchContext): NcsConfFeature {
+export function setupNcsConfClient(
+  ctx: WorkbenchContext,
+  followed?: vscode.Event<NsoHealth>,
+): NcsConfFeature {
   let client: LanguageClient | undefined;
   let lastSource: SchemaSource | null = null;
 
@@ -173,6 +177,22 @@ export function setupNcsConfClient(ctx: WorkbenchContext): NcsConfFeature {
     }),
     ctx.onDidChangeDocker(() => void sendContainerContext()),
   );
+  if (followed) {
+    // The container the Health view follows: a new one (picked there, attached with Use
+    // Existing Container…, recreated by a restore) or a new run of it (another ncs.conf may
+    // be mounted, other variables set) is read again; health probes alone change nothing.
+    let lastKey: string | undefined;
+    ctx.subscriptions.push(
+      followed((health) => {
+        const c = health.container;
+        const key = c ? `${c.id}@${c.startedAt ?? ''}` : '';
+        if (lastKey !== undefined && key !== lastKey && client?.isRunning()) {
+          void sendContainerContext();
+        }
+        lastKey = key;
+      }),
+    );
+  }
 
   return { start, loadSchema, applyToRunningNso: (uri) => applyToRunningNso(ctx, uri) };
 }

@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkbenchContext } from './context';
+import type { NsoHealth } from '../core/nso/health';
 import type { NcsConfFeature } from './ncsConfClient';
 
 export const loadSchemaCommand = 'nso.ncsConf.loadSchema';
@@ -30,7 +31,14 @@ function matchesExtraGlob(doc: vscode.TextDocument): boolean {
   );
 }
 
-export function setupNcsConfTrigger(ctx: WorkbenchContext): void {
+/**
+ * @param followed the followed container's health (NsoStatus.onDidChangeHealth): the
+ * client reads the container context again when that container changes.
+ */
+export function setupNcsConfTrigger(
+  ctx: WorkbenchContext,
+  followed?: vscode.Event<NsoHealth>,
+): void {
   let feature: NcsConfFeature | undefined;
   const load = (): NcsConfFeature => {
     if (!feature) {
@@ -38,7 +46,7 @@ export function setupNcsConfTrigger(ctx: WorkbenchContext): void {
       const module = require(
         path.join(__dirname, 'ncsconf.js'),
       ) as typeof import('./ncsConfClient');
-      feature = module.setupNcsConfClient(ctx);
+      feature = module.setupNcsConfClient(ctx, followed);
     }
     return feature;
   };

@@ -19,14 +19,11 @@ function followedContainer(ctx: WorkbenchContext): string | undefined {
   return undefined;
 }
 
-// FIXME(#7): the context is read when the client starts and when the Docker engine
-// changes; a container picked later in the Health view, or attached with Use Existing
-// Container…, reaches the server only at the next start: the client bundle is given no
-// NsoStatus whose onDidChangeContainers it could follow.
 /**
  * The production container as a context, or null when there is none. One
  * inspect and a look for the ncs.conf it reads (/etc/ncs, /nso/etc, /defaults),
- * when the client starts or the engine changes: nothing while idle.
+ * when the client starts, the engine changes, or the followed container (or
+ * its run) changes: nothing while idle.
  */
 export async function findContainerContext(
   ctx: WorkbenchContext,
