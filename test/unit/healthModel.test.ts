@@ -310,6 +310,42 @@ describe('NSO health: assessment', () => {
     assert.ok(h.problems.some((p) => p.id === 'build' && /l3vpn: 2 errors/.test(p.message)));
   });
 
+  it('drops a failed reload from before the current run of the container', () => {
+    const failed = {
+      kind: 'reload' as const,
+      ok: false,
+      summary: 'Container nso-prod is not running',
+      at: t0 - 5000,
+    };
+    const stopped = assessHealth({
+      now: t0 - 4000,
+      engine: live,
+      container: details({ status: 'exited', exitCode: 137, startedAt: t0 - 60_000 }),
+      lastReload: failed,
+    });
+    assert.ok(stopped.problems.some((p) => p.id === 'reload'));
+    assert.equal(stopped.lastReload, failed);
+
+    // Started again after the failure: NSO loaded the packages at start.
+    const restarted = assessHealth({
+      now: t0 + 4000,
+      engine: live,
+      container: details({ health: 'healthy', startedAt: t0 }),
+      lastReload: failed,
+    });
+    assert.ok(!restarted.problems.some((p) => p.id === 'reload'), restarted.summary);
+    assert.equal(restarted.lastReload, undefined);
+
+    // A reload that failed during this run still counts.
+    const again = assessHealth({
+      now: t0 + 9000,
+      engine: live,
+      container: details({ health: 'healthy', startedAt: t0 }),
+      lastReload: { ...failed, summary: 'l3vpn: result false', at: t0 + 8000 },
+    });
+    assert.ok(again.problems.some((p) => p.id === 'reload' && /l3vpn/.test(p.message)));
+  });
+
   it('ignores a probe from an earlier run of the container', () => {
     const d = details({ health: 'healthy', startedAt: t0 });
     const old = probeFor(d, {

@@ -9,6 +9,7 @@
 
 import type { ContainerDetails, DockerClient } from '../docker/client';
 import { isDockerError } from '../docker/errors';
+import { cliValue } from './reloadOutput';
 import { type NcsPhase, type NcsStatus, parseNcsStatus, parsePhase } from './statusOutput';
 
 // ---------------------------------------------------------------------------
@@ -170,10 +171,11 @@ export function parseShowPackages(raw: string): PackageOperState[] {
   };
   for (const rawLine of raw.split(/\r?\n/)) {
     const line = rawLine.replace(/^\S+@\S+[#>%]\s*/, '');
-    const head = /^packages package (\S+)\s*$/.exec(line.trimEnd());
+    // A name with blanks or quotes comes quoted: `packages package "bad \"pkg\" x"`.
+    const head = /^packages package (\S.*?)\s*$/.exec(line.trimEnd());
     if (head) {
       flush();
-      current = { name: head[1]!, errorInfo: [] };
+      current = { name: cliValue(head[1]!), errorInfo: [] };
       continue;
     }
     if (!current) continue;
@@ -570,11 +572,12 @@ function resultProblems(input: HealthInput, problems: HealthProblem[]): void {
       fixes: [{ kind: 'showProblems' }, { kind: 'buildAndReload' }],
     });
   }
-  if (input.lastReload && !input.lastReload.ok) {
+  const reload = currentReload(input);
+  if (reload && !reload.ok) {
     problems.push({
       id: 'reload',
       severity: 'error',
-      message: `Last reload failed: ${input.lastReload.summary}`,
+      message: `Last reload failed: ${reload.summary}`,
       fixes: [{ kind: 'showProblems' }, { kind: 'reloadPackages' }, { kind: 'showLog' }],
     });
   }
@@ -600,6 +603,7 @@ function finish(
     Partial<Omit<NsoHealth, 'baseState' | 'summary' | 'problems'>>,
 ): NsoHealth {
   const activity = input.activity;
+  const reload = currentReload(input);
   const state = activity ? activity.kind : partial.baseState;
   const worst = partial.problems.some((p) => p.severity === 'error') ? 'error' : undefined;
   return {
@@ -614,8 +618,22 @@ function finish(
     ...(input.removed && !input.container ? { removed: input.removed } : {}),
     ...(activity ? { activity } : {}),
     ...(input.lastBuild ? { lastBuild: input.lastBuild } : {}),
-    ...(input.lastReload ? { lastReload: input.lastReload } : {}),
+    ...(reload ? { lastReload: reload } : {}),
   };
+}
+
+/**
+ * The last reload, unless it failed before the followed container's current
+ * run began: NSO loads the packages again when it starts, so a failure such as
+ * "container is not running" says nothing about the run that is up now.
+ */
+export function currentReload(input: HealthInput): OperationResult | undefined {
+  const r = input.lastReload;
+  if (!r || r.ok) return r;
+  const startedAt = input.container?.state.startedAt?.getTime();
+  if (startedAt !== undefined && input.container?.state.running && r.at < startedAt)
+    return undefined;
+  return r;
 }
 
 function containerFacts(d: ContainerDetails): ContainerHealthFacts {
