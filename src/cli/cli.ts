@@ -18,6 +18,14 @@ addSubcommand(reloadCommand);
 addSubcommand(backupCommand);
 addSubcommand(statusCommand);
 
+// `nso-workbench status | head -3`: a reader that stops early is no failure of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env })
   .then((code) => {
     process.exitCode = code;

@@ -69,7 +69,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`nso-workbench ${cmd.name}: ${error.message}\n\nUsage: ${cmd.usage}\n`);
       return 2;
     }
-    throw error;
+    // Commands report their own failures (text or --json); this is for what escapes them.
+    io.stderr.write(
+      `nso-workbench ${cmd.name}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
   }
 }
 

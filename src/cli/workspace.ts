@@ -34,6 +34,10 @@ export async function openWorkspace(
   io: CliIo,
 ): Promise<CliWorkspace> {
   const dir = path.resolve(values.dir);
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new Error(`There is no folder ${dir}: name the workspace with --dir <folder>.`);
+  }
   const settings = await workspaceSettings(dir, io);
   const setting = (key: string): string | undefined => stringSetting(settings, key);
   return {

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { addSubcommand, runCli } from '../../src/cli/main';
@@ -50,9 +52,17 @@ describe('nso-workbench CLI', () => {
     assert.match(r.err, /Usage: nso-workbench packages/);
   });
 
-  it('exits 1 when there is no packages folder', async () => {
-    const r = await run(['packages', '--dir', '/nonexistent-nso-workspace']);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /No packages folder/);
+  it('exits 1 when there is no packages folder, or no workspace folder at all', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-cli-'));
+    try {
+      const r = await run(['packages', '--dir', empty]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /No packages folder/);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+    const none = await run(['packages', '--dir', '/nonexistent-nso-workspace']);
+    assert.equal(none.code, 1);
+    assert.match(none.err, /There is no folder \/nonexistent-nso-workspace/);
   });
 });

@@ -45,4 +45,11 @@ describe('CLI workspace settings', () => {
     assert.equal(ws.packagesPath, 'packages');
     assert.match(t.err(), /ignoring .*settings\.json: it is not valid JSON/);
   });
+
+  it('says so when the workspace folder does not exist', async () => {
+    await assert.rejects(
+      openWorkspace({ dir: path.join(dir, 'nowhere') }, io().io),
+      /There is no folder .*nowhere: name the workspace with --dir/,
+    );
+  });
 });
