@@ -3,6 +3,7 @@ import {
   resolveProdContainer,
   stopProdContainer,
   volumeLossDescription,
+  volumeRemoveCommand,
 } from '../core/nso/prodContainer';
 import { parseArgs, type Subcommand } from './main';
 import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
@@ -43,9 +44,11 @@ export const stopCommand: Subcommand = {
       }
       if (values.remove) {
         const removed = await removeProdContainer(docker, details.id, values['delete-volumes']);
+        const failedNames = removed.failedVolumes.map((f) => f.name);
         if (json) {
+          const ok = failedNames.length === 0;
           io.stdout.write(
-            `${JSON.stringify({ ok: true, action: 'removed', ...removed }, null, 2)}\n`,
+            `${JSON.stringify({ ok, action: 'removed', ...removed, ...(ok ? {} : { retry: volumeRemoveCommand(failedNames) }) }, null, 2)}\n`,
           );
         } else {
           io.stdout.write(`Removed ${removed.name}\n`);
@@ -57,8 +60,14 @@ export const stopCommand: Subcommand = {
               `Kept ${removed.keptVolumes.join(', ')}: the next start finds NSO's data again.\n`,
             );
           }
+          for (const f of removed.failedVolumes) {
+            io.stderr.write(`Could not delete volume ${f.name}: ${f.reason}\n`);
+          }
+          if (failedNames.length > 0) {
+            io.stderr.write(`Delete later with: ${volumeRemoveCommand(failedNames)}\n`);
+          }
         }
-        return 0;
+        return failedNames.length > 0 ? 1 : 0;
       }
       const wasRunning = details.state.running;
       if (wasRunning) await stopProdContainer(docker, details.id);

@@ -12,6 +12,7 @@ import {
   removeProdContainer,
   startProdContainer,
   stopProdContainer,
+  volumeRemoveCommand,
   type ProdSettings,
 } from '../../src/core/nso/prodContainer';
 import { MemoryLoadedStateStore, reloadPackages } from '../../src/core/nso/reload';
@@ -138,6 +139,39 @@ describe('production container life cycle', function () {
     const wiped = await removeProdContainer(docker, name, true);
     assert.deepEqual(wiped.deletedVolumes.sort(), [`${name}-log`, `${name}-nso`]);
     assert.notEqual((await run('docker', ['volume', 'inspect', `${name}-nso`])).code, 0);
+  });
+
+  it('removes the container and says which volume it could not delete, and how', async function () {
+    this.timeout(600_000);
+    const s = settings(workspace(), 'inuse');
+    const name = s.containerName!;
+    await startProdContainer(docker, s);
+    // Another container holding the /log volume keeps the engine from deleting it.
+    const holder = testName('holder');
+    containers.push(holder);
+    const created = await run('docker', [
+      'create',
+      '--name',
+      holder,
+      '-v',
+      `${name}-log:/held`,
+      prodImage,
+      'true',
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+
+    const result = await removeProdContainer(docker, name, true);
+    assert.notEqual((await run('docker', ['inspect', name])).code, 0, 'the container is gone');
+    assert.deepEqual(result.deletedVolumes, [`${name}-nso`]);
+    assert.deepEqual(
+      result.failedVolumes.map((f) => f.name),
+      [`${name}-log`],
+    );
+    assert.match(result.failedVolumes[0]!.reason, /in use/i);
+    assert.equal(volumeRemoveCommand([`${name}-log`]), `docker volume rm ${name}-log`);
+
+    assert.equal((await run('docker', ['rm', holder])).code, 0);
+    assert.equal((await run('docker', ['volume', 'rm', `${name}-log`])).code, 0);
   });
 
   it('says a host port is in use, and creates nothing', async function () {

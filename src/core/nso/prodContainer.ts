@@ -738,6 +738,40 @@ export interface RemoveResult {
   deletedVolumes: string[];
   /** Volumes kept, so a later Start NSO finds the data again. */
   keptVolumes: string[];
+  /** Volumes that were to be deleted but the engine refused (e.g. still in use). */
+  failedVolumes: { name: string; reason: string }[];
+}
+
+/** How long a removed container may take to be gone before its volumes are removed anyway. */
+const containerGoneTimeoutMs = 10_000;
+
+/**
+ * Waits until the engine no longer knows the container: a remove call can
+ * return while the engine still holds its volumes, and a volume removed then
+ * is refused as in use. Bounded; returns whether it is gone.
+ */
+async function waitContainerGone(
+  docker: DockerClient,
+  id: string,
+  signal: AbortSignal | undefined,
+  timeoutMs = containerGoneTimeoutMs,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await docker.inspectContainer(id, signal ? { signal } : {});
+    } catch (error) {
+      if (isDockerError(error, 'notFound')) return true;
+      throw error;
+    }
+    if (Date.now() >= deadline) return false;
+    await delay(100, signal);
+  }
+}
+
+/** The command a user can run to delete volumes the removal had to leave behind. */
+export function volumeRemoveCommand(volumes: readonly string[]): string {
+  return ['docker', 'volume', 'rm', ...volumes].join(' ');
 }
 
 /**
@@ -756,8 +790,11 @@ export async function removeProdContainer(
   const named = details.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!);
   if (details.state.running) await stopProdContainer(docker, id, signal);
   await docker.removeContainer(id, options);
+  // Not gone within the bound: the volume removal below then says which failed and how to retry.
+  if (deleteVolumes) await waitContainerGone(docker, id, signal);
   const deleted: string[] = [];
   const kept: string[] = [];
+  const failed: { name: string; reason: string }[] = [];
   for (const v of named) {
     let ours = false;
     try {
@@ -766,9 +803,14 @@ export async function removeProdContainer(
       continue;
     }
     if (deleteVolumes && ours) {
-      await docker.removeVolume(v, options);
-      deleted.push(v);
+      try {
+        await docker.removeVolume(v, options);
+        deleted.push(v);
+      } catch (error) {
+        if (isDockerError(error, 'cancelled')) throw error;
+        failed.push({ name: v, reason: error instanceof Error ? error.message : String(error) });
+      }
     } else kept.push(v);
   }
-  return { name: details.name, deletedVolumes: deleted, keptVolumes: kept };
+  return { name: details.name, deletedVolumes: deleted, keptVolumes: kept, failedVolumes: failed };
 }

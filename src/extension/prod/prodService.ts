@@ -22,7 +22,9 @@ import {
   startProdContainer,
   stopProdContainer,
   volumeLossDescription,
+  volumeRemoveCommand,
   type ProdSettings,
+  type RemoveResult,
   type StartResult,
 } from '../../core/nso/prodContainer';
 import { toAbortSignal, type WorkbenchContext } from '../context';
@@ -351,7 +353,41 @@ export class ProdService {
         `Removed ${result.name}; volumes deleted: [${result.deletedVolumes.join(', ')}], kept: [${result.keptVolumes.join(', ')}]`,
       );
       this.changed.fire(folder);
+      if (result.failedVolumes.length > 0) await this.offerVolumeDeletion(result);
     });
+  }
+
+  /**
+   * The container is gone but some of its volumes were refused: nothing is left
+   * in the views to act on, so the message carries the command and a retry.
+   */
+  private async offerVolumeDeletion(result: RemoveResult): Promise<void> {
+    let failed = result.failedVolumes;
+    for (;;) {
+      const names = failed.map((f) => f.name);
+      for (const f of failed) this.ctx.log.error(`Could not delete volume ${f.name}: ${f.reason}`);
+      const retry = 'Delete Volumes';
+      const choice = await vscode.window.showErrorMessage(
+        `NSO: removed ${result.name}, but could not delete ${names.join(' and ')}: ${failed[0]!.reason} Delete later with: ${volumeRemoveCommand(names)}`,
+        retry,
+      );
+      if (choice !== retry) return;
+      const still: { name: string; reason: string }[] = [];
+      for (const name of names) {
+        try {
+          await this.ctx.docker.removeVolume(name);
+        } catch (error) {
+          if (isDockerError(error, 'notFound')) continue;
+          still.push({ name, reason: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      if (still.length === 0) {
+        this.ctx.log.info(`Deleted volumes ${names.join(', ')}`);
+        void vscode.window.showInformationMessage(`NSO: deleted ${names.join(' and ')}.`);
+        return;
+      }
+      failed = still;
+    }
   }
 
   private async withTarget(
