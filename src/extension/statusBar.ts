@@ -103,13 +103,18 @@ export class NsoStatusBar implements vscode.Disposable {
     const c = health.container;
     if (c) {
       const parts = [`Container \`${c.name}\``, `image \`${c.image}\``];
-      if (health.uptimeMs !== undefined) parts.push(`up ${formatDuration(health.uptimeMs)}`);
+      // From the start time at `now`: the tooltip is rendered again each second while starting.
+      const up =
+        health.uptimeMs !== undefined && c.startedAt !== undefined
+          ? Math.max(0, now - c.startedAt)
+          : health.uptimeMs;
+      if (up !== undefined) parts.push(`up ${formatDuration(up)}`);
       md.appendMarkdown(`${parts.join(' · ')}\n\n`);
       if (c.health !== 'none') {
         const last = c.probes[c.probes.length - 1];
         const probe = last ? ` (last probe: exit ${last.exitCode})` : '';
         const start = health.startPeriod
-          ? `, ${formatDuration(health.startPeriod.elapsedMs)} of a ${formatDuration(health.startPeriod.totalMs)} start period`
+          ? `, ${formatDuration(up ?? health.startPeriod.elapsedMs)} of a ${formatDuration(health.startPeriod.totalMs)} start period`
           : '';
         md.appendMarkdown(`Health check: ${c.health}${probe}${start}\n\n`);
       }

@@ -227,6 +227,8 @@ describe('NSO health: assessment', () => {
     assert.equal(h.state, 'starting');
     assert.deepEqual(h.startPeriod, { elapsedMs: 12_000, totalMs: 60_000 });
     assert.equal(statusBarText(h, t0), '$(loading~spin) NSO starting 12 s / 60 s');
+    // Rendered again a few seconds later from the same health, as the status bar does.
+    assert.equal(statusBarText(h, t0 + 5_000), '$(loading~spin) NSO starting 17 s / 60 s');
     assert.equal(h.problems.length, 0);
 
     const late = assessHealth({

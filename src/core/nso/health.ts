@@ -706,9 +706,12 @@ export function statusWords(health: NsoHealth, now: number): string {
       return code !== undefined && code !== 0 ? `NSO stopped (exit ${code})` : 'NSO stopped';
     }
     case 'starting': {
+      // Counted from the container's start at `now`: the status bar renders the same
+      // health again every second while NSO starts, and the time must move on.
+      const started = health.container?.startedAt;
+      const up = started !== undefined ? Math.max(0, now - started) : health.uptimeMs;
       const sp = health.startPeriod;
-      if (sp) return `NSO starting ${seconds(sp.elapsedMs)} / ${seconds(sp.totalMs)}`;
-      const up = health.uptimeMs;
+      if (sp) return `NSO starting ${seconds(up ?? sp.elapsedMs)} / ${seconds(sp.totalMs)}`;
       return up !== undefined ? `NSO starting ${seconds(up)}` : 'NSO starting';
     }
     case 'running':
