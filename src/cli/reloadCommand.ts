@@ -1,6 +1,11 @@
 import { NcsCli } from '../core/nso/ncsCli';
 import { defaultAdminUser, resolveProdContainer } from '../core/nso/prodContainer';
-import { defaultStateDir, FileLoadedStateStore, reloadPackages } from '../core/nso/reload';
+import {
+  defaultStateDir,
+  deletionListComplete,
+  FileLoadedStateStore,
+  reloadPackages,
+} from '../core/nso/reload';
 import { parseArgs, type Subcommand } from './main';
 import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
 
@@ -80,10 +85,17 @@ export const reloadCommand: Subcommand = {
       for (const d of report.diagnostics) {
         io.stderr.write(`${d.file}:${Math.max(d.line, 1)}:1: error: ${d.message}\n`);
       }
-      if (report.status === 'deletionRefused') {
+      if (report.status === 'deletionRefused' && deletionListComplete(report)) {
         io.stderr.write('NSO would delete these modules and the data under them:\n');
         for (const d of report.deletions) io.stderr.write(`  ${d.package}: ${d.module}\n`);
         io.stderr.write('Run again with --force to delete them.\n');
+      } else if (report.status === 'deletionRefused') {
+        // Without the module names, --force would be consent to an unknown loss.
+        io.stderr.write('NSO said:\n');
+        for (const l of report.refusal?.said ?? []) io.stderr.write(`  ${l}\n`);
+        io.stderr.write(
+          'The modules it would delete could not be read: --force is not suggested.\n',
+        );
       }
       return ok ? 0 : 1;
     } catch (error) {

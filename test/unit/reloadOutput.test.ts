@@ -91,6 +91,15 @@ describe('packages reload output', () => {
         { package: 'hardware-nc-1.0', module: 'hardware-nc' },
         { package: 'hardware-nc-1.0', module: 'hardware-nc-1.0' },
       ],
+      said: [
+        'Error: The following modules will be deleted by upgrade:',
+        'hardware-nc-1.0: iana-hardware',
+        'hardware-nc-1.0: ietf-hardware',
+        'hardware-nc-1.0: hardware-nc',
+        'hardware-nc-1.0: hardware-nc-1.0',
+        "If this is intended, proceed with 'force' parameter.",
+      ],
+      unread: [],
     });
     const r3 = parseReloadOutput(e3!);
     assert.equal(r3.outcome.kind, 'deletionRefused');

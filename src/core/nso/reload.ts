@@ -180,6 +180,14 @@ export interface PackageReport {
   operStatus?: OperStatus;
 }
 
+/**
+ * Whether a deletion refusal names every module it would delete, so that a
+ * forced reload may be offered: never for an empty or partly unread list.
+ */
+export function deletionListComplete(report: Pick<ReloadReport, 'deletions' | 'refusal'>): boolean {
+  return report.deletions.length > 0 && (report.refusal?.unread.length ?? 0) === 0;
+}
+
 export interface ReloadReport {
   status: ReloadStatus;
   plan: ReloadPlan;
@@ -189,6 +197,11 @@ export interface ReloadReport {
   packages: PackageReport[];
   /** For `deletionRefused`: exactly what NSO said it would delete. */
   deletions: ModuleDeletion[];
+  /**
+   * For `deletionRefused`: NSO's refusal verbatim, and the lines of its list
+   * that named no `package: module` (see {@link deletionListComplete}).
+   */
+  refusal?: { said: string[]; unread: string[] };
   diagnostics: ReloadDiagnostic[];
   /** Packages whose earlier reload diagnostics this report replaces. */
   touched: string[];
@@ -438,13 +451,18 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         status: 'deletionRefused',
         action: 'full',
         deletions: outcome.deletions,
+        refusal: { said: outcome.said, unread: outcome.unread },
         packages: reportsFrom([]),
         diagnostics: [],
         touched: [],
         message:
-          `NSO refused the reload: it would delete ${outcome.deletions.length} YANG module${outcome.deletions.length === 1 ? '' : 's'} ` +
-          `and the data stored under them (${outcome.deletions.map((d) => `${d.package}: ${d.module}`).join(', ')}). ` +
-          `Nothing was changed. Reloading with force deletes that data.`,
+          outcome.deletions.length > 0 && outcome.unread.length === 0
+            ? `NSO refused the reload: it would delete ${outcome.deletions.length} YANG module${outcome.deletions.length === 1 ? '' : 's'} ` +
+              `and the data stored under them (${outcome.deletions.map((d) => `${d.package}: ${d.module}`).join(', ')}). ` +
+              `Nothing was changed. Reloading with force deletes that data.`
+            : `NSO refused the reload because YANG modules and the data stored under them would be deleted, ` +
+              `but which ones could not be read from its answer: ${outcome.said.join(' / ')}. ` +
+              `Nothing was changed.`,
         transcript: session.transcript,
       });
     case 'versionRefused': {

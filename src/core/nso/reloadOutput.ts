@@ -21,8 +21,13 @@ export type ReloadOutcome =
   | { kind: 'ok'; results: PackageReloadResult[]; upgraded: boolean }
   /** Some package said `result false`. */
   | { kind: 'failed'; results: PackageReloadResult[]; upgraded: boolean }
-  /** NSO refused because modules would be deleted; nothing changed. */
-  | { kind: 'deletionRefused'; deletions: ModuleDeletion[] }
+  /**
+   * NSO refused because modules would be deleted; nothing changed. `said` is
+   * NSO's refusal verbatim, header to "proceed with 'force'" line; `unread`
+   * holds the lines of its list that named no `package: module`, so that a
+   * list that could not be read is never offered as complete.
+   */
+  | { kind: 'deletionRefused'; deletions: ModuleDeletion[]; said: string[]; unread: string[] }
   /** A package needs a newer NSO. */
   | { kind: 'versionRefused'; package: string; requiredVersion: string; message: string }
   /** An `Error:` (or a syntax error) that is none of the above. */
@@ -57,6 +62,8 @@ export function parseReloadOutput(raw: string): ParsedReload {
   const systemMessages: string[] = [];
   let upgraded = false;
   let deletions: ModuleDeletion[] | undefined;
+  let said: string[] = [];
+  let unread: string[] = [];
   let error: string | undefined;
   let current: PackageReloadResult | undefined;
   let inBlock = false;
@@ -100,7 +107,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
       const kv = /^\s*(package|result|info)\s+(.*)$/.exec(line);
       if (kv) {
         const value = kv[2]!.trim();
-        if (kv[1] === 'package') current.package = value;
+        if (kv[1] === 'package') current.package = cliValue(value);
         else if (kv[1] === 'result') current.result = value === 'true';
         else current.info = unquote(value);
         lastKey = kv[1] === 'info' ? 'info' : undefined;
@@ -113,12 +120,12 @@ export function parseReloadOutput(raw: string): ParsedReload {
 
     // J-style prints results without braces: "reload-result {" is the same, but
     // older versions list "package X" / "result true" flat after a header.
-    const flat = /^\s*package\s+(\S+)\s*$/.exec(line);
+    const flat = /^\s*package\s+(\S.*?)\s*$/.exec(line);
     if (flat && !deletions) {
       const next = lines[i + 1] ? stripPrompt(lines[i + 1]!) : '';
       const res = /^\s*result\s+(true|false)/.exec(next);
       if (res) {
-        results.push({ package: flat[1]!, result: res[1] === 'true' });
+        results.push({ package: cliValue(flat[1]!), result: res[1] === 'true' });
         i++;
         continue;
       }
@@ -126,20 +133,26 @@ export function parseReloadOutput(raw: string): ParsedReload {
 
     if (/modules will be deleted by upgrade/i.test(line)) {
       deletions = [];
+      said = [line.trim()];
+      unread = [];
       for (let j = i + 1; j < lines.length; j++) {
         const l = stripPrompt(lines[j]!).trim();
         if (l === '' || /^\.\.\.$/.test(l)) continue;
-        if (/proceed with .?force/i.test(l)) {
-          i = j;
-          break;
-        }
-        const m = /^(\S+):\s*(\S+)$/.exec(l);
-        if (!m) {
+        // Another answer starts: the refusal ended without its usual last line.
+        if (
+          systemMessage.test(l) ||
+          bannerLine.test(l) ||
+          /^(?:reload-result\b|packages package\s|%\s)/.test(l)
+        ) {
           i = j - 1;
           break;
         }
-        deletions.push({ package: m[1]!, module: m[2]! });
+        said.push(l);
         i = j;
+        if (/proceed with .?force/i.test(l)) break;
+        const d = parseModuleDeletion(l);
+        if (d) deletions.push(d);
+        else unread.push(l);
       }
       continue;
     }
@@ -166,7 +179,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
   }
 
   let outcome: ReloadOutcome;
-  if (deletions) outcome = { kind: 'deletionRefused', deletions };
+  if (deletions) outcome = { kind: 'deletionRefused', deletions, said, unread };
   else if (results.length > 0) {
     outcome = results.every((r) => r.result)
       ? { kind: 'ok', results, upgraded }
@@ -241,6 +254,31 @@ function unquote(s: string): string {
     return t.slice(1, -1).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
   }
   return t;
+}
+
+/**
+ * A key or value as ncs_cli prints it: in double quotes, with `\"` and `\\`
+ * escaped, when it holds blanks, quotes or other special characters; bare
+ * otherwise. A package name is any string, so both forms occur.
+ */
+export function cliValue(s: string): string {
+  const t = s.trim();
+  const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(t);
+  if (!quoted) return t;
+  return quoted[1]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+/**
+ * One line of NSO's "modules will be deleted by upgrade" list: `<package>:
+ * <module>`. The module is a YANG identifier; the package name may hold
+ * blanks, quotes and colons and may be quoted, so it is everything before the
+ * last colon.
+ */
+export function parseModuleDeletion(line: string): ModuleDeletion | undefined {
+  const m = /^(.+):\s*([A-Za-z_][\w.-]*)$/.exec(line.trim());
+  if (!m) return undefined;
+  const pkg = cliValue(m[1]!);
+  return pkg === '' ? undefined : { package: pkg, module: m[2]! };
 }
 
 /** A line that starts the answer to one `show packages package <p> oper-status`. */
@@ -321,10 +359,10 @@ export function parsePackagesShow(raw: string): Map<string, OperStatus | undefin
   };
   for (const l of raw.split(/\r?\n/)) {
     const line = stripPrompt(l);
-    const head = /^packages package\s+("?)(.+?)\1\s*$/.exec(line);
+    const head = /^packages package\s+(\S.*?)\s*$/.exec(line);
     if (head) {
       close();
-      current = head[2]!;
+      current = cliValue(head[1]!);
       lines = [];
       continue;
     }

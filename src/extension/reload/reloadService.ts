@@ -7,8 +7,13 @@ import * as vscode from 'vscode';
 
 import { isDockerError } from '../../core/docker/errors';
 import { isNcsCliError, NcsCli } from '../../core/nso/ncsCli';
-import { FileLoadedStateStore, reloadPackages, type ReloadReport } from '../../core/nso/reload';
-import type { ModuleDeletion, OperStatus } from '../../core/nso/reloadOutput';
+import {
+  deletionListComplete,
+  FileLoadedStateStore,
+  reloadPackages,
+  type ReloadReport,
+} from '../../core/nso/reload';
+import type { OperStatus } from '../../core/nso/reloadOutput';
 import { FileHashCache, type ReloadStrategy } from '../../core/nso/reloadPlan';
 import { toAbortSignal, type WorkbenchContext } from '../context';
 import type { ProdService } from '../prod/prodService';
@@ -323,7 +328,7 @@ export class ReloadService {
     );
 
     if (report.status === 'deletionRefused') {
-      if (await this.confirmDeletion(report.deletions, target.name)) {
+      if (await this.confirmDeletion(report, target.name)) {
         return this.reloadFolder(folder, 'full', true);
       }
       this.ctx.log.info('Force reload declined: nothing was deleted.');
@@ -333,8 +338,26 @@ export class ReloadService {
     return report;
   }
 
-  /** The modal: exactly what would be deleted, one `package: module` per line. */
-  private async confirmDeletion(deletions: ModuleDeletion[], container: string): Promise<boolean> {
+  /**
+   * The modal: exactly what would be deleted, one `package: module` per line.
+   * When NSO's list could not be read, its own lines instead, and no Force
+   * Reload: consent to delete needs to know what.
+   */
+  private async confirmDeletion(report: ReloadReport, container: string): Promise<boolean> {
+    const deletions = report.deletions;
+    if (!deletionListComplete(report)) {
+      const message = `NSO refused the reload because YANG modules and the data stored under them would be deleted (${container}), but the list of them could not be read.`;
+      const detail = [
+        'NSO said:',
+        '',
+        ...(report.refusal?.said ?? []),
+        '',
+        'Nothing was changed. Force Reload is not offered because what it would delete is not known; see the log (NSO Workbench) for the whole answer.',
+      ].join('\n');
+      this.testHooks.onDeletionModal?.(message, detail);
+      await vscode.window.showWarningMessage(message, { modal: true, detail });
+      return false;
+    }
     const message = `Reloading would delete ${deletions.length === 1 ? 'a YANG module' : `${deletions.length} YANG modules`} and all data stored under ${deletions.length === 1 ? 'it' : 'them'} in NSO (${container}).`;
     const detail = [
       'NSO refused the reload because these would be deleted:',

@@ -234,7 +234,7 @@ class Session:
         if out.banner:
             lines += [''] + BANNER
         for name, ok, info in out.results:
-            lines += ['reload-result {', '    package %s' % name,
+            lines += ['reload-result {', '    package %s' % cdbmod.quote(name),
                       '    result %s' % ('true' if ok else 'false')]
             if info:
                 lines.append('    info %s' % info)
@@ -298,7 +298,7 @@ class Session:
             leaves.append(('description', cdbmod.quote(m.description) if m.description else ''))
         if m is not None and m.ncs_min_versions:
             leaves.append(('ncs-min-version', '[ %s ]' % ' '.join(m.ncs_min_versions)))
-        leaves.append(('directory', './state/packages-in-use/1/%s' % st.name))
+        leaves.append(('directory', cdbmod.quote('./state/packages-in-use/1/%s' % st.name)))
         if st.templates:
             leaves.append(('templates', '[ %s ]' % ' '.join(st.templates)))
         width = max(len(n) for n, _ in leaves)
@@ -332,7 +332,8 @@ class Session:
 
     def _package_entry(self, st):
         f = self._package_fields(st)
-        lines = ['packages package %s' % st.name]
+        # A name with blanks or quotes is quoted, as NSO's CLI prints list keys.
+        lines = ['packages package %s' % cdbmod.quote(st.name)]
         order = ['package-version', 'description', 'ncs-min-version', 'python-package', 'directory',
                  'templates', 'component', 'oper-status']
         for key in order:
