@@ -223,6 +223,38 @@ describe('build output helpers', () => {
       'The disk is full. (4 packages: 1 built, 1 up to date, 1 failed, 1 skipped)',
     );
   });
+
+  it('names a package left out for its malformed package-meta-data.xml', () => {
+    const report: BuildReport = {
+      workspaceFolder: '/w',
+      packagesDir: '/w/packages',
+      status: 'failed',
+      warnings: [],
+      packages: ['a', 'b', 'c'].map((name) => ({
+        name,
+        dirName: name,
+        dir: `/w/packages/${name}`,
+        metaDataPath: `/w/packages/${name}/package-meta-data.xml`,
+        status: 'upToDate' as const,
+        clean: false,
+        durationMs: 0,
+        diagnostics: [],
+      })),
+      problems: [
+        {
+          file: '/w/packages/bad pkg/package-meta-data.xml',
+          line: 4,
+          column: 3,
+          message: 'Unclosed element <ncs-package>.',
+        },
+      ],
+      durationMs: 12,
+    };
+    assert.equal(
+      summarize(report),
+      '3 packages: 3 up to date in 0.0 s. Skipped bad pkg/ (package-meta-data.xml:4: Unclosed element <ncs-package>).',
+    );
+  });
 });
 
 describe('build container naming and image versions', () => {

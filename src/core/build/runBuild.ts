@@ -777,9 +777,16 @@ export function summarize(report: BuildReport): string {
   const n = report.packages.length;
   const head = `${n} package${n === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
   const seconds = (report.durationMs / 1000).toFixed(1);
+  // A folder whose package-meta-data.xml could not be read is in none of the
+  // counts above, yet it is why the build failed: name it and say why.
+  const skipped = report.problems.map(
+    (p) =>
+      `${path.basename(path.dirname(p.file))}/ (${path.basename(p.file)}:${p.line}: ${p.message.trim().replace(/\.$/, '')})`,
+  );
+  const tail = skipped.length > 0 ? ` Skipped ${skipped.join('; ')}.` : '';
   return report.failure
-    ? `${report.failure.message}${n > 0 ? ` (${head})` : ''}`
-    : `${head} in ${seconds} s.`;
+    ? `${report.failure.message}${n > 0 ? ` (${head})` : ''}${tail}`
+    : `${head} in ${seconds} s.${tail}`;
 }
 
 /** `file:line:col: severity: message`, the format compilers and problem matchers share. */
