@@ -8,6 +8,7 @@ import {
   prodContainerName,
   prodPackagesDirLabel,
   prodVolumeNames,
+  startFailureHints,
   volumeLossDescription,
 } from '../../src/core/nso/prodContainer';
 
@@ -93,5 +94,14 @@ describe('production container settings', () => {
     assert.match(text, /a-nso and a-log/);
     assert.match(text, /CDB/);
     assert.match(text, /backups/);
+  });
+
+  it('reads the cause of a failed NSO start from its logs, for Start NSO and a restore alike', () => {
+    const refused = startFailureHints(
+      'The following modules will be deleted by upgrade:\nbanner: banner\nExiting with status 13',
+    );
+    assert.equal(refused.length, 1);
+    assert.match(refused[0]!, /--with-package-reload-force in nso\.prod\.extraArgs/);
+    assert.deepEqual(startFailureHints('NCS started vsn: 6.4.1\nsomething else went wrong'), []);
   });
 });

@@ -70,6 +70,7 @@ import {
   type RecordedContainer,
 } from './containerConfig';
 import { parseRestoreOutput } from './statusOutput';
+import { startFailureHints, startLogs } from './prodContainer';
 import { isSecretName } from '../../ncsconf/variables';
 
 /** NSO's configuration directory in the production image. */
@@ -1444,9 +1445,12 @@ export async function waitHealthy(
   for (;;) {
     const details = await docker.inspectContainer(container, { signal: options.signal });
     if (!details.state.running) {
+      const { dockerLogs, ncsLog } = await startLogs(docker, details.id);
+      const hints = startFailureHints([...dockerLogs, ...ncsLog].join('\n'));
       throw new Error(
         `container ${details.name} stopped while NSO was starting (exit code ` +
-          `${details.state.exitCode}${details.state.oomKilled ? ', out of memory' : ''}); its log says why`,
+          `${details.state.exitCode}${details.state.oomKilled ? ', out of memory' : ''}); ` +
+          (hints.length > 0 ? hints.join(' ') : 'its log says why'),
       );
     }
     if (hasCheck) {

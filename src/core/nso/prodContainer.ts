@@ -602,12 +602,11 @@ async function probe(
 
 const logTailLines = 30;
 
-/** A start failure with the last lines of `docker logs` and /log/ncs.log, and what to do. */
-export async function startupFailure(
+/** The last lines of `docker logs` and /log/ncs.log of a container that failed to start. */
+export async function startLogs(
   docker: DockerClient,
   id: string,
-  what: string,
-): Promise<ProdContainerError> {
+): Promise<{ dockerLogs: string[]; ncsLog: string[] }> {
   const dockerLogs = await docker
     .logs(id, { tail: logTailLines, timeoutMs: 15_000 })
     .then((lines) => lines.map((l) => l.text))
@@ -622,7 +621,12 @@ export async function startupFailure(
         .slice(-logTailLines),
     )
     .catch(() => [] as string[]);
-  const all = [...dockerLogs, ...ncsLog].join('\n');
+  return { dockerLogs, ncsLog };
+}
+
+/** What the logs of a failed NSO start say the cause is, as advice; empty when they say nothing known. */
+export function startFailureHints(logText: string): string[] {
+  const all = logText;
   const hints: string[] = [];
   if (/package upgrade has been aborted|modules will be deleted/i.test(all)) {
     hints.push(
@@ -640,6 +644,17 @@ export async function startupFailure(
   if (/exec format error/i.test(all)) {
     hints.push('The image is for another processor architecture: load the one for this machine.');
   }
+  return hints;
+}
+
+/** A start failure with the last lines of `docker logs` and /log/ncs.log, and what to do. */
+export async function startupFailure(
+  docker: DockerClient,
+  id: string,
+  what: string,
+): Promise<ProdContainerError> {
+  const { dockerLogs, ncsLog } = await startLogs(docker, id);
+  const hints = startFailureHints([...dockerLogs, ...ncsLog].join('\n'));
   hints.push(
     `The container and its data are kept: look at docker logs ${id.slice(0, 12)} and /log/ncs.log, fix the cause, then run NSO: Start NSO again.`,
   );
