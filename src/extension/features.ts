@@ -29,6 +29,7 @@ export interface Features {
 
 export function setupFeatures(ctx: WorkbenchContext, nso: NsoStatusFeature): Features {
   const packages = PackagesView.setup(ctx);
+  packages.followHealth(nso.status);
   const prod = ProdService.setup(ctx);
   const reload = ReloadService.setup(ctx, prod, packages);
   reload.useStatus(nso.status);

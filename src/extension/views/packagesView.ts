@@ -7,7 +7,9 @@ import {
   type WorkspacePackage,
 } from '../../core/packages/discovery';
 import type { LastBuildResult } from '../../core/build/buildState';
+import type { NsoHealth } from '../../core/nso/health';
 import type { OperStatus } from '../../core/nso/reloadOutput';
+import { PackageRuntimeStates } from '../../core/packages/runtimeStates';
 import type { WorkbenchContext } from '../context';
 
 type Node = FolderNode | PackageNode;
@@ -49,8 +51,10 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   private readonly diagnostics: vscode.DiagnosticCollection;
   private timer: NodeJS.Timeout | undefined;
   private loading: Promise<void> | undefined;
-  /** Per workspace folder path: each package's oper-status in the running NSO. */
-  private readonly runtime = new Map<string, Map<string, OperStatus | undefined>>();
+  /** Each package's oper-status in the running NSO: live from the health, or from a reload. */
+  private readonly runtime = new PackageRuntimeStates();
+  /** Per workspace folder: a watcher on its packages folder's entries. */
+  private packageDirWatchers: vscode.Disposable[] = [];
   /** Per workspace folder path: each package's last build. */
   private readonly builds = new Map<string, Map<string, PackageBuildState>>();
 
@@ -71,9 +75,59 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('nso.packagesPath')) later();
       }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => view.watchPackageDirs()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('nso.packagesPath')) view.watchPackageDirs();
+      }),
       { dispose: () => clearTimeout(view.timer) },
+      {
+        dispose: () => {
+          for (const w of view.packageDirWatchers.splice(0)) w.dispose();
+        },
+      },
     );
+    view.watchPackageDirs();
     return view;
+  }
+
+  /**
+   * A package folder created or deleted as a whole (rm -r, git checkout) raises
+   * no event for the package-meta-data.xml inside it: each folder's packages
+   * directory is watched one level deep (not recursively, so it stays cheap).
+   */
+  private watchPackageDirs(): void {
+    for (const w of this.packageDirWatchers.splice(0)) w.dispose();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const packagesPath = vscode.workspace
+        .getConfiguration('nso', folder.uri)
+        .get<string>('packagesPath', 'packages');
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(
+          vscode.Uri.file(path.resolve(folder.uri.fsPath, packagesPath)),
+          '*',
+        ),
+        false,
+        true,
+        false,
+      );
+      const later = (): void => this.scheduleRefresh();
+      this.packageDirWatchers.push(watcher, watcher.onDidCreate(later), watcher.onDidDelete(later));
+    }
+  }
+
+  /**
+   * Follows NSO's health: packages show NSO's live oper-status when NSO gave
+   * it, and no state once the container stopped, died or was removed.
+   */
+  followHealth(status: {
+    readonly health: NsoHealth;
+    readonly onDidChangeHealth: vscode.Event<NsoHealth>;
+  }): void {
+    const take = (health: NsoHealth): void => {
+      if (this.runtime.setHealth(health)) this.changed.fire(undefined);
+    };
+    take(status.health);
+    this.ctx.subscriptions.push(status.onDidChangeHealth(take));
   }
 
   private constructor(private readonly ctx: WorkbenchContext) {
@@ -90,7 +144,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
 
   /** Each package's state in the running NSO, as the last reload confirmed it. */
   setRuntimeStates(workspaceFolder: string, states: Map<string, OperStatus | undefined>): void {
-    this.runtime.set(workspaceFolder, states);
+    this.runtime.setReloaded(workspaceFolder, states);
     this.changed.fire(undefined);
   }
 
@@ -178,7 +232,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     const { pkg } = node;
     const item = new vscode.TreeItem(pkg.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.uri.toString()}#${pkg.dirName}`;
-    const inNso = this.runtime.get(node.folder.uri.fsPath)?.get(pkg.name);
+    const inNso = this.runtime.stateOf(node.folder.uri.fsPath, pkg.name);
     const build = this.builds.get(node.folder.uri.fsPath)?.get(pkg.name);
     item.description = [
       pkg.metaData.version,
