@@ -1,11 +1,15 @@
 // NSO: Apply ncs.conf to Running NSO, core half, against the simulator
 // production image: a good file is reloaded, a broken one is refused with
-// NSO's own message and the previous file is put back. The container is named
-// nsowb-schematest-apply-* and removed at the end.
+// NSO's own message and the previous file is put back. A second container
+// bind-mounts a host ncs.conf at /nso/etc/ncs.conf, as Start NSO does: the
+// file is saved and reloaded in place (Docker cannot copy over a bind mount).
+// The containers are named nsowb-schematest-apply-* and removed at the end,
+// with the temporary host folder.
 
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createDockerClient } from '../../src/core/docker';
@@ -14,6 +18,7 @@ import { repoRoot } from '../helpers/paths';
 
 const image = 'nso-sim/cisco-nso-prod:6.4.1';
 const name = `nsowb-schematest-apply-${process.pid}-${Date.now().toString(36)}`;
+const bindName = `nsowb-schematest-apply-bind-${process.pid}-${Date.now().toString(36)}`;
 const docker = createDockerClient();
 
 function dockerCli(args: string[]): Promise<string> {
@@ -25,30 +30,44 @@ function dockerCli(args: string[]): Promise<string> {
   });
 }
 
+async function runHealthy(container: string, extra: string[] = []): Promise<void> {
+  await dockerCli([
+    'run',
+    '-d',
+    '--name',
+    container,
+    '--network',
+    'none',
+    '--health-interval=1s',
+    '--health-start-period=60s',
+    '-e',
+    'ADMIN_PASSWORD=admin',
+    ...extra,
+    image,
+  ]);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const health = await dockerCli(['inspect', '-f', '{{.State.Health.Status}}', container]);
+    if (health === 'healthy') break;
+    if (Date.now() > deadline) throw new Error(`${container} not healthy: ${health}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** How often NSO said it re-read ncs.conf into the given log. */
+async function reloadsLogged(container: string, log: string): Promise<number> {
+  const text = await docker
+    .readFile(container, log)
+    .then((b) => b.toString('utf8'))
+    .catch(() => '');
+  return text.split('\n').filter((l) => l.includes('Reloaded configuration file')).length;
+}
+
 describe('Apply ncs.conf to a running NSO', function () {
   this.timeout(180_000);
 
   before(async () => {
-    await dockerCli([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--network',
-      'none',
-      '--health-interval=1s',
-      '--health-start-period=60s',
-      '-e',
-      'ADMIN_PASSWORD=admin',
-      image,
-    ]);
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const health = await dockerCli(['inspect', '-f', '{{.State.Health.Status}}', name]);
-      if (health === 'healthy') break;
-      if (Date.now() > deadline) throw new Error(`${name} not healthy: ${health}`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await runHealthy(name);
   });
 
   after(async () => {
@@ -69,5 +88,68 @@ describe('Apply ncs.conf to a running NSO', function () {
     assert.equal(refused.restored, true);
     assert.match(refused.output, /mismatched tag|parse error/i);
     assert.equal((await ncsConfInUse(docker, name))?.content.toString('utf8'), good);
+  });
+});
+
+describe('Apply ncs.conf to a running NSO that bind-mounts the file', function () {
+  this.timeout(180_000);
+  const good = fs.readFileSync(path.join(repoRoot, 'sample', 'ncs.conf'), 'utf8');
+  // A change NSO shows once it re-reads the file: its own log moves.
+  const applied = good.replace('${NCS_LOG_DIR}/ncs.log', '${NCS_LOG_DIR}/ncs-applied.log');
+  let hostDir = '';
+  let hostFile = '';
+
+  before(async () => {
+    assert.notEqual(applied, good);
+    hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-apply-bind-'));
+    hostFile = path.join(hostDir, 'ncs.conf');
+    fs.writeFileSync(hostFile, good);
+    await runHealthy(bindName, ['-v', `${hostFile}:/nso/etc/ncs.conf`]);
+  });
+
+  after(async () => {
+    await dockerCli(['rm', '-f', '-v', bindName]).catch(() => undefined);
+    if (hostDir) fs.rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  it('does not copy over a bind mount of another host file', async () => {
+    const other = path.join(hostDir, 'other-ncs.conf');
+    fs.writeFileSync(other, applied);
+    const result = await applyNcsConf(docker, bindName, applied, { hostFile: other });
+    assert.equal(result.ok, false);
+    assert.equal(result.how, 'mounted-elsewhere');
+    assert.equal(result.hostPath, hostFile);
+    assert.match(result.output, /bind mount/);
+    assert.equal(fs.readFileSync(hostFile, 'utf8'), good);
+    assert.equal(await reloadsLogged(bindName, '/log/ncs-applied.log'), 0);
+  });
+
+  it('saves the file and reloads it in place; a broken one is refused and NSO keeps the previous configuration', async () => {
+    const ok = await applyNcsConf(docker, bindName, applied, { hostFile });
+    assert.equal(ok.ok, true, ok.output);
+    assert.equal(ok.how, 'in-place');
+    assert.equal(ok.containerPath, '/nso/etc/ncs.conf');
+    assert.equal(fs.readFileSync(hostFile, 'utf8'), applied);
+    assert.equal((await ncsConfInUse(docker, bindName))?.content.toString('utf8'), applied);
+    // NSO re-read it: the reload is written to the log the new file names.
+    assert.equal(await reloadsLogged(bindName, '/log/ncs-applied.log'), 1);
+
+    const broken = applied.replace('<ncs-config', '<ncs-confg');
+    const refused = await applyNcsConf(docker, bindName, broken, { hostFile });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.how, 'in-place');
+    assert.equal(refused.restored, false);
+    assert.match(refused.output, /mismatched tag|parse error/i);
+    // The user's saved document stays as saved; NSO still runs and still
+    // uses the configuration it had (no second reload in the applied log).
+    assert.equal(fs.readFileSync(hostFile, 'utf8'), broken);
+    assert.equal(await reloadsLogged(bindName, '/log/ncs-applied.log'), 1);
+    const status = await docker.exec(bindName, ['ncs', '--status'], { timeoutMs: 30_000 });
+    assert.equal(status.exitCode, 0, status.stdout + status.stderr);
+
+    // Fixed and applied again: NSO takes it.
+    const again = await applyNcsConf(docker, bindName, applied, { hostFile });
+    assert.equal(again.ok, true, again.output);
+    assert.equal(await reloadsLogged(bindName, '/log/ncs-applied.log'), 2);
   });
 });
