@@ -5,6 +5,7 @@ import {
   deletionListComplete,
   FileLoadedStateStore,
   reloadPackages,
+  type ReloadReport,
 } from '../core/nso/reload';
 import { parseArgs, type Subcommand } from './main';
 import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
@@ -85,17 +86,8 @@ export const reloadCommand: Subcommand = {
       for (const d of report.diagnostics) {
         io.stderr.write(`${d.file}:${Math.max(d.line, 1)}:1: error: ${d.message}\n`);
       }
-      if (report.status === 'deletionRefused' && deletionListComplete(report)) {
-        io.stderr.write('NSO would delete these modules and the data under them:\n');
-        for (const d of report.deletions) io.stderr.write(`  ${d.package}: ${d.module}\n`);
-        io.stderr.write('Run again with --force to delete them.\n');
-      } else if (report.status === 'deletionRefused') {
-        // Without the module names, --force would be consent to an unknown loss.
-        io.stderr.write('NSO said:\n');
-        for (const l of report.refusal?.said ?? []) io.stderr.write(`  ${l}\n`);
-        io.stderr.write(
-          'The modules it would delete could not be read: --force is not suggested.\n',
-        );
+      if (report.status === 'deletionRefused') {
+        for (const l of refusalLines(report)) io.stderr.write(`${l}\n`);
       }
       return ok ? 0 : 1;
     } catch (error) {
@@ -103,3 +95,23 @@ export const reloadCommand: Subcommand = {
     }
   },
 };
+
+/**
+ * What the CLI adds to a deletion refusal: the modules and how to force, or,
+ * when NSO's list could not be read, its own lines and no --force, which would
+ * be consent to an unknown loss.
+ */
+export function refusalLines(report: Pick<ReloadReport, 'deletions' | 'refusal'>): string[] {
+  if (deletionListComplete(report)) {
+    return [
+      'NSO would delete these modules and the data under them:',
+      ...report.deletions.map((d) => `  ${d.package}: ${d.module}`),
+      'Run again with --force to delete them.',
+    ];
+  }
+  return [
+    'NSO said:',
+    ...(report.refusal?.said ?? []).map((l) => `  ${l}`),
+    'The modules it would delete could not be read: --force is not suggested.',
+  ];
+}

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { refusalLines } from '../../src/cli/reloadCommand';
 import { deletionListComplete } from '../../src/core/nso/reload';
 import { parseShowPackages } from '../../src/core/nso/health';
 import {
@@ -109,6 +110,34 @@ describe('package names with blanks and quotes', () => {
       `${bad}: extra`,
     ]);
     assert.deepEqual(r.outcome.deletions, [{ package: bad, module: 'extra' }]);
+  });
+
+  it('offers --force in the CLI only with a complete list', () => {
+    const complete = parseReloadOutput(
+      `Error: The following modules will be deleted by upgrade:\n${bad}: extra\nIf this is intended, proceed with 'force' parameter.\n`,
+    ).outcome;
+    assert.equal(complete.kind, 'deletionRefused');
+    if (complete.kind !== 'deletionRefused') return;
+    assert.deepEqual(refusalLines({ deletions: complete.deletions, refusal: complete }), [
+      'NSO would delete these modules and the data under them:',
+      `  ${bad}: extra`,
+      'Run again with --force to delete them.',
+    ]);
+
+    const unreadable = parseReloadOutput(
+      "Error: The following modules will be deleted by upgrade:\n???\nIf this is intended, proceed with 'force' parameter.\n",
+    ).outcome;
+    assert.equal(unreadable.kind, 'deletionRefused');
+    if (unreadable.kind !== 'deletionRefused') return;
+    const lines = refusalLines({ deletions: unreadable.deletions, refusal: unreadable });
+    assert.deepEqual(lines, [
+      'NSO said:',
+      '  Error: The following modules will be deleted by upgrade:',
+      '  ???',
+      "  If this is intended, proceed with 'force' parameter.",
+      'The modules it would delete could not be read: --force is not suggested.',
+    ]);
+    assert.ok(!lines.some((l) => /Run again with --force/.test(l)));
   });
 
   it('reads a quoted package in a reload result', () => {
