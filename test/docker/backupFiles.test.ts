@@ -275,6 +275,8 @@ describe('NSO backup files in the production container', function () {
     assert.equal(noConsent.code, 2);
     assert.match(noConsent.stderr, /add --yes/);
 
+    // A folder that exists, but no container is labelled with it.
+    fs.mkdirSync(path.join(hostDir, 'elsewhere'), { recursive: true });
     const nowhere = await cli(['list', '--dir', path.join(hostDir, 'elsewhere')]);
     assert.equal(nowhere.code, 1);
     assert.match(
