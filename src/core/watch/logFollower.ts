@@ -106,7 +106,7 @@ export async function followContainerLogs(
 function nextChange(
   source: ContainerSource,
   signal: AbortSignal,
-  relevant: () => boolean = () => true,
+  relevant: () => boolean = anyChange,
 ): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -122,8 +122,13 @@ function nextChange(
       if (relevant()) done();
     });
     signal.addEventListener('abort', done, { once: true });
+    // What it waits for may have happened while the log stream was ending (a quick
+    // restart, a removal): then there is no change left to wait for.
+    if (relevant !== anyChange && relevant()) done();
   });
 }
+
+const anyChange = (): boolean => true;
 
 /** RFC 3339 with nanoseconds → nanoseconds since the epoch (0n when unreadable). */
 export function timestampNanos(ts: string): bigint {
