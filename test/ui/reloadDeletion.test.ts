@@ -227,6 +227,9 @@ describe('Reload Packages and the deletion modal, as a user sees them', function
   });
 
   it('deletes them only after Force Reload', async function () {
+    // The status-bar message of the earlier reload lasts 8 s: let it go, so that the one
+    // awaited below is the forced reload's.
+    await statusBarText(page, /NSO: Reloaded/).waitFor({ state: 'hidden', timeout: 20_000 });
     await runFromPalette(workbench, 'NSO: Reload Packages');
     const dialog = await modal(page, /would delete a YANG module/);
     await dialog.press('Force Reload');
