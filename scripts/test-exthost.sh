@@ -11,6 +11,8 @@ SETUP_NAME=test-exthost
 source "$(dirname "${BASH_SOURCE[0]}")/setup-lib.sh"
 cd "$REPO_ROOT"
 require_vscode_host
+# The tests drive real NSO simulator containers: start the engine when it is down.
+bash "$REPO_ROOT/scripts/setup-docker.sh" >&2
 
 npm run --silent build >/dev/null
 run_harness test/exthost/run.ts "$@"

@@ -12,6 +12,8 @@ SETUP_NAME=test-ui
 source "$(dirname "${BASH_SOURCE[0]}")/setup-lib.sh"
 cd "$REPO_ROOT"
 require_vscode_host
+# The tests drive real NSO simulator containers: start the engine when it is down.
+bash "$REPO_ROOT/scripts/setup-docker.sh" >&2
 
 npm run --silent package >/tmp/nso-test-ui-package.log 2>&1 || {
   cat /tmp/nso-test-ui-package.log >&2

@@ -81,22 +81,23 @@ async function paneAction(page: Page, title: string): Promise<void> {
 }
 
 /**
- * Right-clicks a row and picks a context-menu entry. The tree may re-render
- * under the pointer (a refresh after a backup shows up), which closes the
- * menu before the click lands: then the menu is dismissed and opened again.
+ * Clicks a row's inline action (the icon shown when the pointer is over the
+ * row). The inline action is used rather than the context menu: a menu entry's
+ * click starts the command but code-server may leave the menu drawn over the
+ * dialog that follows, and any key to dismiss it would dismiss the dialog too.
  */
-async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
-  const menu = page.locator('.context-view .monaco-menu');
+async function rowAction(row: Locator, title: string): Promise<void> {
+  const action = row
+    .locator(`.actions .action-label[aria-label^=${JSON.stringify(title)}]`)
+    .first();
+  // A refresh of the tree re-renders the row and takes the hover away, which
+  // hides the action again: then hover once more. A failed click runs nothing.
   for (let attempt = 1; ; attempt++) {
-    await pointer(row).click({ button: 'right' });
-    const item = menu.locator('.action-label').filter({ hasText: entry }).first();
     try {
-      await item.waitFor({ state: 'visible', timeout: 5000 });
-      await item.click({ timeout: 5000 });
-      await menu.waitFor({ state: 'hidden', timeout: 5000 });
+      await pointer(row).hover({ timeout: uiTimeoutMs });
+      await action.click({ timeout: 5000 });
       return;
     } catch (error) {
-      await page.keyboard.press('Escape');
       if (attempt >= 3) throw error;
     }
   }
@@ -201,7 +202,7 @@ describe('Backups view: restoring a backup as a user does', function () {
     await setDevice(nso, 'ui1', '203.0.113.99');
     await setDevice(nso, 'ui2', '203.0.113.2');
     const pane = await expandBackups(page);
-    await contextMenu(page, newestBackup(pane), 'Restore Backup…');
+    await rowAction(newestBackup(pane), 'Restore Backup…');
 
     const confirm = await dialog(page, /Restore ncs-6\.4\.1@.* into /, 60_000);
     const text = await confirm.text();
@@ -249,7 +250,7 @@ describe('Backups view: restoring a backup as a user does', function () {
       'three backups',
       30_000,
     );
-    await contextMenu(page, newestBackup(pane), 'Restore Backup…');
+    await rowAction(newestBackup(pane), 'Restore Backup…');
     const confirm = await dialog(page, /Restore ncs-6\.4\.1@.* into /, 60_000);
     await confirm.press('Restore Without Safety Backup');
 
