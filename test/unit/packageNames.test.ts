@@ -23,6 +23,18 @@ describe('package names with blanks and quotes', () => {
     assert.equal(cliValue('"a" b "c"'), '"a" b "c"');
   });
 
+  it('reads each escape of an error-info once', () => {
+    // The text C:\new "x" is printed as "C:\\new \"x\"": the \\n is a backslash
+    // then an n, not a line break.
+    const raw = [
+      'packages package extra',
+      ' oper-status file-load-error',
+      ' oper-status error-info "C:\\\\new \\"x\\""',
+    ].join('\n');
+    assert.deepEqual(parseShowPackages(raw)[0]!.errorInfo, ['C:\\new "x"']);
+    assert.equal(parsePackagesShow(raw).get('extra')!.errorInfo, 'C:\\new "x"');
+  });
+
   it('reads a deletion line whatever the package is called', () => {
     assert.deepEqual(parseModuleDeletion('extra: extra'), { package: 'extra', module: 'extra' });
     assert.deepEqual(parseModuleDeletion(`${bad}: extra`), { package: bad, module: 'extra' });

@@ -182,7 +182,7 @@ export function parseShowPackages(raw: string): PackageOperState[] {
     const trimmed = line.trim();
     const info = /^oper-status\s+error-info\s+(.*)$/.exec(trimmed);
     if (info) {
-      current.errorInfo.push(unquote(info[1]!));
+      current.errorInfo.push(cliValue(info[1]!));
       continue;
     }
     const status = /^oper-status\s+(\S+)(?:\s+(.*))?$/.exec(trimmed);
@@ -196,14 +196,6 @@ export function parseShowPackages(raw: string): PackageOperState[] {
   }
   flush();
   return out;
-}
-
-function unquote(s: string): string {
-  const t = s.trim();
-  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
-    return t.slice(1, -1).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
-  }
-  return t;
 }
 
 // ---------------------------------------------------------------------------

@@ -109,7 +109,7 @@ export function parseReloadOutput(raw: string): ParsedReload {
         const value = kv[2]!.trim();
         if (kv[1] === 'package') current.package = cliValue(value);
         else if (kv[1] === 'result') current.result = value === 'true';
-        else current.info = unquote(value);
+        else current.info = cliValue(value);
         lastKey = kv[1] === 'info' ? 'info' : undefined;
       } else if (lastKey === 'info') {
         // A long info wrapped onto the next line.
@@ -203,7 +203,7 @@ export function parseRedeployOutput(raw: string): {
     const r = /^result\s+(true|false)/.exec(line);
     if (r) result = r[1] === 'true';
     const inf = /^info\s+(.*)$/.exec(line);
-    if (inf) info = unquote(inf[1]!);
+    if (inf) info = cliValue(inf[1]!);
     const e = /^(Error|syntax error):?\s*(.*)$/i.exec(line);
     if (e && !error) error = `${e[1]}: ${e[2]}`;
   }
@@ -233,7 +233,7 @@ export function parseOperStatus(raw: string): OperStatus | undefined {
     }
     const info = /^(?:oper-status\s+)?error-info\s+(.*?);?$/.exec(line);
     if (info) {
-      errorInfo = unquote(info[1]!);
+      errorInfo = cliValue(info[1]!);
       continue;
     }
     const st = /^oper-status\s+(\S+?);?$/.exec(line);
@@ -248,14 +248,6 @@ export function parseOperStatus(raw: string): OperStatus | undefined {
   return status === undefined ? undefined : { status, ...(errorInfo ? { errorInfo } : {}) };
 }
 
-function unquote(s: string): string {
-  const t = s.trim();
-  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) {
-    return t.slice(1, -1).replace(/\\"/g, '"').replace(/\\n/g, '\n').replace(/\\\\/g, '\\');
-  }
-  return t;
-}
-
 /**
  * A key or value as ncs_cli prints it: in double quotes, with `\"` and `\\`
  * escaped, when it holds blanks, quotes or other special characters; bare
@@ -265,6 +257,7 @@ export function cliValue(s: string): string {
   const t = s.trim();
   const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(t);
   if (!quoted) return t;
+  // One pass over the escapes, so `\\"` reads as a backslash then a quote.
   return quoted[1]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
