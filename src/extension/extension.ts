@@ -19,9 +19,9 @@ export function activate(extensionContext: vscode.ExtensionContext): void {
   current = ctx;
   const nso = setupNsoStatus(ctx);
   const features = setupFeatureTriggers(ctx, nso);
-  registerCommands(ctx, nso, features);
-  setupNcsConfTrigger(ctx, nso.status.onDidChangeHealth);
-  setupWalkthrough(ctx, nso);
+  const ncsConf = setupNcsConfTrigger(ctx, nso.status.onDidChangeHealth);
+  const walkthrough = setupWalkthrough(ctx, nso);
+  registerCommands(ctx, { nso, features, ncsConf, walkthrough });
   ctx.log.info(`NSO Workbench activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

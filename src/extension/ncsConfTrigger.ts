@@ -13,6 +13,12 @@ import type { NcsConfFeature } from './ncsConfClient';
 export const loadSchemaCommand = 'nso.ncsConf.loadSchema';
 export const applyToRunningNsoCommand = 'nso.ncsConf.applyToRunningNso';
 
+/** The ncs.conf commands; each loads the client first (registered in registerCommands.ts). */
+export interface NcsConfCommands {
+  applyToRunningNso(uri?: vscode.Uri): Promise<boolean>;
+  loadSchema(): Promise<void>;
+}
+
 /** The globs of `nso.ncsConf.files`: more files to treat as ncs.conf. */
 export function extraGlobs(): string[] {
   return vscode.workspace
@@ -38,7 +44,7 @@ function matchesExtraGlob(doc: vscode.TextDocument): boolean {
 export function setupNcsConfTrigger(
   ctx: WorkbenchContext,
   followed?: vscode.Event<NsoHealth>,
-): void {
+): NcsConfCommands {
   let feature: NcsConfFeature | undefined;
   const load = (): NcsConfFeature => {
     if (!feature) {
@@ -50,13 +56,6 @@ export function setupNcsConfTrigger(
     }
     return feature;
   };
-
-  ctx.subscriptions.push(
-    vscode.commands.registerCommand(applyToRunningNsoCommand, (uri?: vscode.Uri) =>
-      load().applyToRunningNso(uri),
-    ),
-    vscode.commands.registerCommand(loadSchemaCommand, () => load().loadSchema()),
-  );
 
   const isNcsConf = (doc: vscode.TextDocument): boolean => doc.languageId === 'ncs-conf';
   const associate = (doc: vscode.TextDocument): void => {
@@ -70,4 +69,8 @@ export function setupNcsConfTrigger(
       if (isNcsConf(doc)) load().start();
     }),
   );
+  return {
+    applyToRunningNso: (uri) => load().applyToRunningNso(uri),
+    loadSchema: () => load().loadSchema(),
+  };
 }

@@ -28,13 +28,19 @@ const isCliTerminal = (t: vscode.Terminal): boolean => t.name.startsWith('NSO CL
 const isNcsConf = (doc: vscode.TextDocument): boolean =>
   doc.languageId === 'ncs-conf' || path.basename(doc.uri.path) === 'ncs.conf';
 
-export function setupWalkthrough(ctx: WorkbenchContext, nso: NsoStatusFeature): void {
+/** The walkthrough's own commands (registered in registerCommands.ts). */
+export interface WalkthroughCommands {
+  findImages(): Promise<void>;
+  openNcsConf(): Promise<void>;
+}
+
+export function setupWalkthrough(
+  ctx: WorkbenchContext,
+  nso: NsoStatusFeature,
+): WalkthroughCommands {
   const progress = new WalkthroughProgress(ctx, nso);
-  ctx.subscriptions.push(
-    progress,
-    vscode.commands.registerCommand('nso.images.find', () => progress.findImages()),
-    vscode.commands.registerCommand('nso.ncsConf.open', () => openNcsConf()),
-  );
+  ctx.subscriptions.push(progress);
+  return { findImages: () => progress.findImages(), openNcsConf };
 }
 
 /** What the image lookup found, per role. */

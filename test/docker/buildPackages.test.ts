@@ -13,12 +13,8 @@ import {
   type PackageDiagnostic,
 } from '../../src/core/build/runBuild';
 import { createDockerClient } from '../../src/core/docker';
-import {
-  containerPackagesDir,
-  packagesDirLabel,
-  roleLabel,
-  workspaceLabel,
-} from '../../src/core/nso/buildContainer';
+import { containerPackagesDir, packagesDirLabel } from '../../src/core/nso/buildContainer';
+import { roleLabel, workspaceLabel } from '../../src/core/nso/labels';
 import { corpusPath, repoRoot } from '../helpers/paths';
 
 /*

@@ -394,17 +394,25 @@ export interface ContainerSpec {
   readonly logConfig?: { readonly type: string; readonly config: Readonly<Record<string, string>> };
 }
 
-export interface RunContainerOptions extends CallOptions {
+/** Standard input and output of a process the engine runs (a container or an exec). */
+export interface ProcessIoOptions extends CallOptions {
   /**
-   * Data for the container's standard input, which sees end-of-file after it.
-   * A stream is consumed while the container runs (answers to prompts).
+   * Data for the process's standard input; it sees end-of-file after it. A
+   * stream is consumed while the process runs (answers to prompts), and
+   * destroyed once it has ended.
    */
   readonly stdin?: string | Buffer | Readable;
   /** Called with each piece of output as it arrives (decoded as UTF-8). */
   readonly onStdout?: (text: string) => void;
   readonly onStderr?: (text: string) => void;
-  /** Most bytes kept per stream in the result (the end is kept). Default 4 MiB. */
+  /**
+   * Most bytes kept per stream in the result (the end is kept: errors come
+   * last). Callbacks always see everything. Default 4 MiB.
+   */
   readonly maxBufferBytes?: number;
+}
+
+export interface RunContainerOptions extends ProcessIoOptions {
   /**
    * Time for the whole run (no default). On timeout or cancellation the
    * container is killed (and removed unless `keep`).
@@ -494,23 +502,10 @@ export interface LogOptions extends CallOptions {
 // ---------------------------------------------------------------------------
 // Exec
 
-export interface ExecOptions extends CallOptions {
+export interface ExecOptions extends ProcessIoOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly user?: string;
   readonly workingDir?: string;
-  /**
-   * Data for the command's standard input; it sees end-of-file after it. A
-   * stream is consumed, and destroyed once the command has ended.
-   */
-  readonly stdin?: string | Buffer | Readable;
-  /** Called with each piece of output as it arrives (decoded as UTF-8). */
-  readonly onStdout?: (text: string) => void;
-  readonly onStderr?: (text: string) => void;
-  /**
-   * Most bytes kept per stream in the result (the end is kept: errors come
-   * last). Callbacks always see everything. Default 4 MiB.
-   */
-  readonly maxBufferBytes?: number;
   /**
    * Time for the whole command (no default: builds are long). On timeout or
    * cancellation the command's whole process group is stopped.

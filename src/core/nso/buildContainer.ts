@@ -3,7 +3,6 @@
 // bind-mounted where NSO's load path is. Builds run in it with `docker exec`,
 // so the JVM, ncsc and make start in a warm container instead of a new one
 // per build. It is recreated when its image or its mount no longer match.
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
 import type { ContainerDetails, DockerClient, Labels } from '../docker/client';
@@ -16,13 +15,12 @@ import {
   type ImageRole,
   type LocalImage,
 } from './images';
+import { workbenchFilter, workbenchLabels, workspaceContainerName } from './labels';
 
 /** Where NSO (and so the build) sees the packages in both images. */
 export const containerPackagesDir = '/nso/run/packages';
 
-/** Labels that mark a container as the build container of a workspace folder. */
-export const roleLabel = 'org.nso-workbench.role';
-export const workspaceLabel = 'org.nso-workbench.workspace';
+/** More labels of the build container, beside its role and workspace (labels.ts). */
 export const packagesDirLabel = 'org.nso-workbench.packages-dir';
 export const imageIdLabel = 'org.nso-workbench.build-image-id';
 
@@ -145,15 +143,7 @@ export interface BuildContainer {
 
 /** The name a workspace folder's build container gets: readable and unique per path. */
 export function buildContainerName(workspaceFolder: string, prefix = 'nso-build-'): string {
-  const slug =
-    path
-      .basename(workspaceFolder)
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '')
-      .slice(0, 40) || 'workspace';
-  const hash = createHash('sha256').update(workspaceFolder).digest('hex').slice(0, 8);
-  return `${prefix}${slug}-${hash}`;
+  return workspaceContainerName(workspaceFolder, prefix);
 }
 
 /** Finds the workspace folder's build containers (normally one). */
@@ -163,7 +153,7 @@ export async function findBuildContainers(
   signal?: AbortSignal,
 ): Promise<{ id: string; name: string }[]> {
   const found = await docker.listContainers(
-    { all: true, labels: { [roleLabel]: 'build', [workspaceLabel]: workspaceFolder } },
+    { all: true, labels: workbenchFilter('build', workspaceFolder) },
     { signal },
   );
   return found.map((c) => ({ id: c.id, name: c.name }));
@@ -230,8 +220,7 @@ export async function ensureBuildContainer(
         hostname: 'nso-build',
         labels: {
           ...spec.labels,
-          [roleLabel]: 'build',
-          [workspaceLabel]: spec.workspaceFolder,
+          ...workbenchLabels('build', spec.workspaceFolder),
           [packagesDirLabel]: path.resolve(spec.packagesDir),
           [imageIdLabel]: spec.image.id,
         },

@@ -2,6 +2,8 @@
 // feature (and a later session) can find "the production container of this
 // workspace" by asking the engine, without remembering names or ids.
 
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import type { LabelFilter, Labels } from '../docker/client';
 
 /** Which of the workspace's containers this is. */
@@ -42,4 +44,21 @@ export function roleOf(labels: Labels): ContainerRole | undefined {
 /** The workspace label's value, when present. */
 export function workspaceOf(labels: Labels): string | undefined {
   return labels[workspaceLabel];
+}
+
+/**
+ * `<prefix><folder>-<hash of its path>`: a container name a user can read in
+ * `docker ps`, unique per workspace folder (two folders of the same name get
+ * different hashes).
+ */
+export function workspaceContainerName(workspaceFolder: string, prefix: string): string {
+  const slug =
+    path
+      .basename(workspaceFolder)
+      .toLowerCase()
+      .replace(/[^a-z0-9_.-]+/g, '-')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, 40) || 'workspace';
+  const hash = createHash('sha256').update(workspaceFolder).digest('hex').slice(0, 8);
+  return `${prefix}${slug}-${hash}`;
 }

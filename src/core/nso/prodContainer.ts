@@ -21,7 +21,13 @@ import type {
 } from '../docker/client';
 import { isDockerError } from '../docker/errors';
 import { nsoImageCandidates, splitRef, versionFromTag, type LocalImage } from './images';
-import { roleLabel, workbenchFilter, workbenchLabels, workspaceLabel } from './labels';
+import {
+  roleLabel,
+  workbenchFilter,
+  workbenchLabels,
+  workspaceContainerName,
+  workspaceLabel,
+} from './labels';
 
 /** Where NSO loads packages from in Cisco's production image. */
 export const containerPackagesDir = '/nso/run/packages';
@@ -97,15 +103,7 @@ export function isProdContainerError(error: unknown): error is ProdContainerErro
 
 /** `nso-prod-<folder>-<hash of its path>`: readable, and unique per folder. */
 export function prodContainerName(workspaceFolder: string, prefix = 'nso-prod-'): string {
-  const slug =
-    path
-      .basename(workspaceFolder)
-      .toLowerCase()
-      .replace(/[^a-z0-9_.-]+/g, '-')
-      .replace(/^[^a-z0-9]+/, '')
-      .slice(0, 40) || 'workspace';
-  const hash = createHash('sha256').update(workspaceFolder).digest('hex').slice(0, 8);
-  return `${prefix}${slug}-${hash}`;
+  return workspaceContainerName(workspaceFolder, prefix);
 }
 
 /** The named volumes of a production container: /nso and, without a logs folder, /log. */

@@ -294,26 +294,13 @@ export class BackupActions {
         },
         async (progress, token) => {
           const cancel = toAbortSignal(token);
-          let shown = 0;
           try {
             return await downloadBackup(
               this.ctx.docker,
               access.container,
               picked.entry.name,
               dir.fsPath,
-              {
-                signal: cancel.signal,
-                onProgress: (done, total) => {
-                  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-                  if (percent > shown) {
-                    progress.report({
-                      increment: percent - shown,
-                      message: `${formatBytes(done)} of ${formatBytes(total)}`,
-                    });
-                    shown = percent;
-                  }
-                },
-              },
+              { signal: cancel.signal, onProgress: byteProgress(progress) },
             );
           } finally {
             cancel.dispose();
@@ -351,21 +338,11 @@ export class BackupActions {
         },
         async (progress, token) => {
           const cancel = toAbortSignal(token);
-          let shown = 0;
           try {
             progress.report({ message: 'checking that it is a whole gzip file…' });
             return await importBackup(this.ctx.docker, access.container, file.fsPath, {
               signal: cancel.signal,
-              onProgress: (done, total) => {
-                const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
-                if (percent > shown) {
-                  progress.report({
-                    increment: percent - shown,
-                    message: `${formatBytes(done)} of ${formatBytes(total)}`,
-                  });
-                  shown = percent;
-                }
-              },
+              onProgress: byteProgress(progress),
             });
           } finally {
             cancel.dispose();
@@ -666,4 +643,24 @@ export class BackupActions {
     );
     return picked?.file;
   }
+}
+
+/**
+ * A copy's progress as a notification shows it: "<done> of <total>", the bar
+ * moved only by whole percents so a large copy does not flood the UI.
+ */
+function byteProgress(
+  progress: vscode.Progress<{ message?: string; increment?: number }>,
+): (done: number, total: number) => void {
+  let shown = 0;
+  return (done, total) => {
+    const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+    if (percent > shown) {
+      progress.report({
+        increment: percent - shown,
+        message: `${formatBytes(done)} of ${formatBytes(total)}`,
+      });
+      shown = percent;
+    }
+  };
 }

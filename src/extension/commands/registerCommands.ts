@@ -3,20 +3,31 @@ import type { BackupNode, FolderNode } from '../backups/backupsView';
 import type { WorkbenchContext } from '../context';
 import type { ContainerTarget } from '../containers/containerActions';
 import type { FeatureLoader } from '../featureTriggers';
+import {
+  applyToRunningNsoCommand,
+  loadSchemaCommand,
+  type NcsConfCommands,
+} from '../ncsConfTrigger';
 import type { NsoStatusFeature } from '../health/setup';
 import type { FinishedBuild } from '../reload/reloadService';
 import type { PackageNode } from '../views/packagesView';
+import type { WalkthroughCommands } from '../walkthrough';
+
+/** Where the commands' handlers live. */
+export interface CommandHandlers {
+  readonly nso: NsoStatusFeature;
+  readonly features: FeatureLoader;
+  readonly ncsConf: NcsConfCommands;
+  readonly walkthrough: WalkthroughCommands;
+}
 
 /**
  * Every command of the extension, one line each; handlers live with their
  * feature. All are registered at activation; `features()` loads the features
  * of dist/features.js the first time a command needs them.
  */
-export function registerCommands(
-  ctx: WorkbenchContext,
-  nso: NsoStatusFeature,
-  features: FeatureLoader,
-): void {
+export function registerCommands(ctx: WorkbenchContext, handlers: CommandHandlers): void {
+  const { nso, features, ncsConf, walkthrough } = handlers;
   const register = (id: string, handler: (...args: never[]) => unknown): void => {
     ctx.subscriptions.push(vscode.commands.registerCommand(id, handler));
   };
@@ -74,4 +85,8 @@ export function registerCommands(
     features().backups.startContainer(file),
   );
   register('nso.backups.openJournal', (file?: string) => features().backups.openJournal(file));
+  register(applyToRunningNsoCommand, (uri?: vscode.Uri) => ncsConf.applyToRunningNso(uri));
+  register(loadSchemaCommand, () => ncsConf.loadSchema());
+  register('nso.images.find', () => walkthrough.findImages());
+  register('nso.ncsConf.open', () => walkthrough.openNcsConf());
 }
