@@ -117,7 +117,7 @@ export const signedBinInstructions = [
   '',
   '  sh nso-<version>.container-image-build.linux.<arch>.signed.bin',
   '',
-  "It checks Cisco's signature and extracts nso-<version>.container-image-build.linux.<arch>.tar.gz. Then load that archive (NSO: Load NSO Image from File…, or `docker load -i <file>.tar.gz`). Loading the production image the same way lets NSO Workbench check that both images run the same NSO version.",
+  "It checks Cisco's signature and extracts nso-<version>.container-image-build.linux.<arch>.tar.gz. Then load that archive (Load NSO Image from File… in VS Code, or `docker load -i <file>.tar.gz`). Loading the production image the same way lets NSO Workbench check that both images run the same NSO version.",
 ].join('\n');
 
 // ---------------------------------------------------------------------------

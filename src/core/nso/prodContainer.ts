@@ -387,7 +387,7 @@ export async function startProdContainer(
       for (const v of createdVolumes) await docker.removeVolume(v).catch(() => undefined);
       if (isDockerError(error, 'conflict')) {
         throw new ProdContainerError(
-          `A container named ${name} already exists but is not this workspace's production container: remove or rename it, or attach to it with NSO: Use Existing Container…`,
+          `A container named ${name} already exists but is not this workspace's production container: remove or rename it, set another name in nso.prod.containerName, or use that container as this workspace's NSO (Use Existing Container…; --container on the command line).`,
         );
       }
       throw error;
@@ -654,7 +654,7 @@ export async function startupFailure(
   const { dockerLogs, ncsLog } = await startLogs(docker, id);
   const hints = startFailureHints([...dockerLogs, ...ncsLog].join('\n'));
   hints.push(
-    `The container and its data are kept: look at docker logs ${id.slice(0, 12)} and /log/ncs.log, fix the cause, then run NSO: Start NSO again.`,
+    `The container and its data are kept: look at docker logs ${id.slice(0, 12)} and /log/ncs.log, fix the cause, then start NSO again.`,
   );
   return new ProdContainerError(`${what} ${hints.join(' ')}`, dockerLogs, ncsLog);
 }

@@ -225,7 +225,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   if (!details.state.running) {
     throw new NcsCliError(
       'containerStopped',
-      `Container ${details.name} is not running (${details.state.status}): start NSO first (NSO: Start NSO). Nothing was reloaded.`,
+      `Container ${details.name} is not running (${details.state.status}): start NSO first. Nothing was reloaded.`,
     );
   }
   const containerId = details.id;
@@ -269,7 +269,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
         diagnostics: [],
         touched: [],
-        message: `${name}: ${file} changed since NSO loaded the package, and a redeploy does not load it: run NSO: Reload Packages instead. Nothing was sent to NSO.`,
+        message: `${name}: ${file} changed since NSO loaded the package, and a redeploy does not load it: reload the packages instead (a full packages reload). Nothing was sent to NSO.`,
         transcript: '',
       });
     }
@@ -399,7 +399,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       message:
         `NSO reloaded but loaded none of the ${names.length} package${names.length === 1 ? '' : 's'} of ${req.workspaceFolder}: ` +
         `its load path holds no package. Check that ${details.name} has ${path.join(req.workspaceFolder, req.packagesPath ?? 'packages')} mounted at /nso/run/packages ` +
-        `(docker inspect ${details.name}), or start NSO with NSO: Start NSO.`,
+        `(docker inspect ${details.name}), or start NSO from this workspace.`,
       transcript: session.transcript,
     });
   }
