@@ -7,8 +7,15 @@
 // the same commands run in a short-lived helper container from the same
 // image with the same mounts (see openBackupAccess).
 
-import type { ContainerDetails, ContainerSpec, DockerClient, ExecResult } from '../docker/client';
+import type {
+  ContainerDetails,
+  ContainerSpec,
+  ContainerSummary,
+  DockerClient,
+  ExecResult,
+} from '../docker/client';
 import { isDockerError } from '../docker/errors';
+import { workspaceLabel } from './labels';
 import { parseBackupName, parseBackupOutput, parseNcsVersion } from './statusOutput';
 
 /** The persistent root of the production image; the restore works on what is mounted here. */
@@ -498,6 +505,11 @@ export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): C
     labels: {
       [backupHelperLabel]: details.name,
       [backupHelperPurposeLabel]: purpose,
+      // While a restore runs the production container is gone: this label is
+      // how another command learns that the workspace's NSO is being restored.
+      ...(details.labels[workspaceLabel] !== undefined
+        ? { [workspaceLabel]: details.labels[workspaceLabel] }
+        : {}),
     },
     env: details.env,
     user: '0',
@@ -511,6 +523,21 @@ export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): C
     healthcheck: { test: ['NONE'] },
     init: true,
   };
+}
+
+/**
+ * The running one-off restore container of a workspace's production
+ * container, if a restore is under way (from this or another process).
+ */
+export async function runningRestore(
+  docker: DockerClient,
+  workspace: string,
+): Promise<ContainerSummary | undefined> {
+  const found = await docker.listContainers({
+    all: false,
+    labels: { [workspaceLabel]: workspace, [backupHelperPurposeLabel]: 'restore' },
+  });
+  return found[0];
 }
 
 export async function startHelper(
