@@ -28,7 +28,8 @@ trap finish EXIT
 # Every Debian package of every step in one apt-get call (faster than one per
 # script): the engine, the browser, code-server's build headers and what
 # images/build.sh needs to make its base root file system.
-DEBS=(docker.io chromium libkrb5-dev debootstrap)
+# libxml2-utils: xmllint, the baseline of bench/ncsconf.ts.
+DEBS=(docker.io chromium libkrb5-dev debootstrap libxml2-utils)
 
 root_npm_ci() {
   # npm ci always starts from scratch; skip it when node_modules was installed
