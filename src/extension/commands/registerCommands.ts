@@ -53,7 +53,6 @@ export function registerCommands(ctx: WorkbenchContext, handlers: CommandHandler
   register('nso.reload.redeployPackage', (arg?: unknown) => features().reload.redeployPackage(arg));
   register('nso.reload.buildAndReload', (arg?: unknown) => features().reload.buildAndReload(arg));
   register('nso.reload.afterBuild', (b?: FinishedBuild) => features().reload.afterBuild(b));
-  register('nso.reload.testHooks', () => features().reload.testHooks);
   register('nso.containers.refresh', () => nso.containers.reload());
   register('nso.containers.start', (t: ContainerTarget) => features().actions.start(t));
   register('nso.containers.stop', (t: ContainerTarget) => features().actions.stop(t));

@@ -45,13 +45,6 @@ export interface ReloadStatusSink {
 }
 
 /** Lets tests answer the deletion modal; the modal itself is always shown. */
-export interface ReloadTestHooks {
-  /** Called with the modal's text right before it is shown. */
-  onDeletionModal?: (message: string, detail: string) => void;
-  /** The last report, for assertions. */
-  lastReport?: ReloadReport;
-}
-
 export const forceReloadButton = 'Force Reload';
 
 export class ReloadService {
@@ -63,7 +56,6 @@ export class ReloadService {
   /** Folders whose Build and Reload reloads by itself: the after-build hook leaves them. */
   private readonly pendingBuildAndReload = new Set<string>();
   private status: ReloadStatusSink | undefined;
-  readonly testHooks: ReloadTestHooks = {};
 
   static setup(ctx: WorkbenchContext, prod: ProdService, view: RuntimeStateSink): ReloadService {
     const service = new ReloadService(ctx, prod, view);
@@ -303,7 +295,6 @@ export class ReloadService {
       activity?.end();
     }
 
-    this.testHooks.lastReport = report;
     if (report.status !== 'deletionRefused') {
       this.status?.publishResult({
         kind: 'reload',
@@ -354,7 +345,6 @@ export class ReloadService {
         '',
         'Nothing was changed. Force Reload is not offered because what it would delete is not known; see the log (NSO Workbench) for the whole answer.',
       ].join('\n');
-      this.testHooks.onDeletionModal?.(message, detail);
       await vscode.window.showWarningMessage(message, { modal: true, detail });
       return false;
     }
@@ -366,7 +356,6 @@ export class ReloadService {
       '',
       'Force Reload deletes them and their configuration from CDB. Cancel leaves NSO as it is.',
     ].join('\n');
-    this.testHooks.onDeletionModal?.(message, detail);
     const choice = await vscode.window.showWarningMessage(
       message,
       { modal: true, detail },
