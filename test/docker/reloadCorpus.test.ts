@@ -5,23 +5,15 @@ import * as path from 'node:path';
 
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
 import { isNcsCliError, NcsCli } from '../../src/core/nso/ncsCli';
-import { startProdContainer } from '../../src/core/nso/prodContainer';
+import { MemoryLoadedStateStore, type ReloadReport } from '../../src/core/nso/reload';
 import {
-  MemoryLoadedStateStore,
-  reloadPackages,
-  type ReloadReport,
-} from '../../src/core/nso/reload';
-import {
-  compilePackages,
-  corpusWorkspace,
-  createTestNetwork,
-  ensureImages,
-  prodImage,
-  removeContainersAndVolumes,
-  removeTestNetwork,
-  run,
-  testName,
-} from './reloadSupport';
+  reloadInto,
+  removeProdTestContainer,
+  removeReloadContainer,
+  startReloadContainer,
+  startWorkspaceContainer,
+} from './helpers/reloadContainer';
+import { compilePackages, corpusWorkspace, ensureImages, run, testName } from './reloadSupport';
 
 /*
  * Reloading the shared corpus's real packages (compiled with the build image)
@@ -46,18 +38,15 @@ describe('reload of the corpus packages in the production container', function (
   const reload = (
     extra: { strategy?: 'auto' | 'full'; force?: boolean; redeploy?: string } = {},
   ): Promise<ReloadReport> =>
-    reloadPackages({
-      docker,
-      cli,
-      container: name,
-      workspaceFolder: ws,
-      adminUser: 'admin',
-      strategy: extra.strategy ?? 'auto',
-      force: extra.force ?? false,
-      ...(extra.redeploy !== undefined ? { redeploy: extra.redeploy } : {}),
-      store,
-      observer: { transcript: (t) => transcripts.push(t) },
-    });
+    reloadInto(
+      { docker, cli, container: name, workspace: ws, store },
+      {
+        strategy: extra.strategy ?? 'auto',
+        force: extra.force ?? false,
+        ...(extra.redeploy !== undefined ? { redeploy: extra.redeploy } : {}),
+        observer: { transcript: (t) => transcripts.push(t) },
+      },
+    );
   const pkgDir = (p: string): string => path.join(ws, 'packages', p);
 
   before(async function () {
@@ -67,23 +56,12 @@ describe('reload of the corpus packages in the production container', function (
     // The simulator imports a package's Python modules as regular packages:
     // give distkey's module the __init__.py that NSO's own loader can do without.
     fs.writeFileSync(path.join(pkgDir('distkey'), 'python', 'distkey', '__init__.py'), '');
-    await compilePackages(ws);
-    network = await createTestNetwork();
-    await startProdContainer(docker, {
-      network,
-      workspaceFolder: ws,
-      packagesDir: path.join(ws, 'packages'),
-      image: prodImage,
-      containerName: name,
-      healthStartPeriodS: 240,
-    });
+    network = await startReloadContainer(docker, ws, name);
   });
 
   after(async function () {
     this.timeout(120_000);
-    await removeContainersAndVolumes([name], [`${name}-nso`, `${name}-log`]);
-    if (network) await removeTestNetwork(network);
-    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    await removeReloadContainer(name, network, ws);
   });
 
   it('loads all ten packages with a full reload first, each up', async function () {
@@ -250,23 +228,11 @@ describe('reload of the corpus packages in the production container', function (
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-empty-ws-'));
     fs.mkdirSync(path.join(empty, 'packages'));
     try {
-      await startProdContainer(docker, {
-        network,
-        workspaceFolder: empty,
-        packagesDir: path.join(empty, 'packages'),
-        image: prodImage,
-        containerName: other,
-        healthStartPeriodS: 240,
-      });
-      const report = await reloadPackages({
-        docker,
-        cli,
-        container: other,
-        workspaceFolder: ws,
-        adminUser: 'admin',
-        strategy: 'full',
-        store: new MemoryLoadedStateStore(),
-      });
+      await startWorkspaceContainer(docker, network, empty, other);
+      const report = await reloadInto(
+        { docker, cli, container: other, workspace: ws, store: new MemoryLoadedStateStore() },
+        { strategy: 'full' },
+      );
       assert.equal(report.status, 'failed', report.message);
       assert.match(
         report.message,
@@ -274,7 +240,7 @@ describe('reload of the corpus packages in the production container', function (
       );
       assert.match(report.transcript, /% No entries found/);
     } finally {
-      await removeContainersAndVolumes([other], [`${other}-nso`, `${other}-log`]);
+      await removeProdTestContainer(other);
       fs.rmSync(empty, { recursive: true, force: true });
     }
   });

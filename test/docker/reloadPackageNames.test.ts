@@ -5,24 +5,13 @@ import * as path from 'node:path';
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
 import { parseShowPackages } from '../../src/core/nso/health';
 import { NcsCli } from '../../src/core/nso/ncsCli';
-import { startProdContainer } from '../../src/core/nso/prodContainer';
 import {
   deletionListComplete,
   MemoryLoadedStateStore,
-  reloadPackages,
   type ReloadReport,
 } from '../../src/core/nso/reload';
-import {
-  compilePackages,
-  corpusWorkspace,
-  createTestNetwork,
-  ensureImages,
-  prodImage,
-  removeContainersAndVolumes,
-  removeTestNetwork,
-  run,
-  testName,
-} from './reloadSupport';
+import { reloadInto, removeReloadContainer, startReloadContainer } from './helpers/reloadContainer';
+import { corpusWorkspace, ensureImages, run, testName } from './reloadSupport';
 
 /*
  * A package named `bad "pkg" x` in the folder `bad pkg` (any string is a
@@ -44,16 +33,10 @@ describe('reload of a package whose name holds blanks and quotes', function () {
   let oddDir = '';
 
   const reload = (): Promise<ReloadReport> =>
-    reloadPackages({
-      docker,
-      cli,
-      container: name,
-      workspaceFolder: ws,
-      adminUser: 'admin',
-      strategy: 'full',
-      force: false,
-      store,
-    });
+    reloadInto(
+      { docker, cli, container: name, workspace: ws, store },
+      { strategy: 'full', force: false },
+    );
 
   before(async function () {
     this.timeout(25 * 60_000);
@@ -71,23 +54,12 @@ describe('reload of a package whose name holds blanks and quotes', function () {
       meta,
       fs.readFileSync(meta, 'utf8').replace('<name>testpkg</name>', `<name>${odd}</name>`),
     );
-    await compilePackages(ws);
-    network = await createTestNetwork();
-    await startProdContainer(docker, {
-      network,
-      workspaceFolder: ws,
-      packagesDir: path.join(ws, 'packages'),
-      image: prodImage,
-      containerName: name,
-      healthStartPeriodS: 240,
-    });
+    network = await startReloadContainer(docker, ws, name);
   });
 
   after(async function () {
     this.timeout(120_000);
-    await removeContainersAndVolumes([name], [`${name}-nso`, `${name}-log`]);
-    if (network) await removeTestNetwork(network);
-    if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    await removeReloadContainer(name, network, ws);
   });
 
   it('reads its reload result and oper-status, and show packages lists it', async function () {
