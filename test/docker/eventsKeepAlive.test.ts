@@ -20,6 +20,7 @@ import { countingClient } from '../../src/core/watch/callCounter';
 import { ContainerWatcher, type WatchStatus } from '../../src/core/watch/containerWatcher';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
 import { ensureTestImage } from './helpers/testImage';
+import { matchingAfter, startLive } from './helpers/watching';
 import {
   copyImage,
   docker,
@@ -155,14 +156,7 @@ describe('event stream over a network that drops without a FIN', function () {
       }
     })();
     try {
-      const live = nextMatching<WatchStatus>(
-        'live',
-        watcher.onStatusChanged,
-        (s) => s.phase === 'live',
-        30_000,
-      );
-      watcher.start();
-      await live;
+      await startLive(watcher, 30_000);
 
       const lost = nextMatching<WatchStatus>(
         'the stream noticed as dead',
@@ -188,36 +182,35 @@ describe('event stream over a network that drops without a FIN', function () {
       assert.match(noticed.failure?.message ?? '', /broke off|ended|ETIMEDOUT|timed out/i);
       assert.equal(controlEnded, undefined, 'the stream without keepalive is still open');
 
-      const back = nextMatching<WatchStatus>(
+      await matchingAfter<WatchStatus>(
+        () => proxy.heal(),
         'live again',
         watcher.onStatusChanged,
         (s) => s.phase === 'live',
         30_000,
       );
-      await proxy.heal();
-      await back;
-      const started = nextMatching<DockerEvent>(
+      await matchingAfter<DockerEvent>(
+        () =>
+          dockerOk(
+            [
+              'run',
+              '-d',
+              '--name',
+              `${run}-after`,
+              '--label',
+              'org.nso-workbench.role=prod',
+              '--network',
+              'none',
+              image,
+              'true',
+            ],
+            { host: engine.host },
+          ),
         'the start event of a new container',
         watcher.onEvent,
         (e) => e.action === 'start' && e.attributes.name === `${run}-after`,
         30_000,
       );
-      await dockerOk(
-        [
-          'run',
-          '-d',
-          '--name',
-          `${run}-after`,
-          '--label',
-          'org.nso-workbench.role=prod',
-          '--network',
-          'none',
-          image,
-          'true',
-        ],
-        { host: engine.host },
-      );
-      await started;
     } finally {
       control.abort();
       await watcher.dispose();

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 
 import { createDockerClient } from '../../src/core/docker';
 import type { LogLine } from '../../src/core/docker/client';
-import { ContainerWatcher, type WatchStatus } from '../../src/core/watch/containerWatcher';
+import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import {
   type ContainerSource,
   followContainerLogs,
@@ -16,7 +16,8 @@ import {
 } from '../../src/core/watch/logFollower';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
 import { ensureTestImage } from './helpers/testImage';
-import { docker, dockerOk, healthPrefix, nextMatching, waitUntil } from './healthSupport';
+import { startLive } from './helpers/watching';
+import { docker, dockerOk, healthPrefix, waitUntil } from './healthSupport';
 
 const name = `${healthPrefix}follow-${process.pid}-${Date.now().toString(36)}`;
 
@@ -54,14 +55,7 @@ describe('following a container log across restarts', function () {
         };
       },
     };
-    const live = nextMatching<WatchStatus>(
-      'live',
-      watcher.onStatusChanged,
-      (s) => s.phase === 'live',
-      20_000,
-    );
-    watcher.start();
-    await live;
+    await startLive(watcher);
 
     const events: (
       { kind: 'line'; line: LogLine } | { kind: 'note'; note: string; text: string }

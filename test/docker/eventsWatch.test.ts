@@ -17,6 +17,7 @@ import {
 } from '../../src/core/watch/containerWatcher';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
 import { ensureTestImage } from './helpers/testImage';
+import { matchingAfter, startLive } from './helpers/watching';
 import {
   copyImage,
   docker,
@@ -58,70 +59,60 @@ describe('container watcher on a real engine', function () {
     watcher.onEvent((e) => actions.push(e.action));
     watcher.onHealthChanged((h) => health.push(h));
     try {
-      const live = nextMatching<WatchStatus>(
-        'live',
-        watcher.onStatusChanged,
-        (s) => s.phase === 'live',
-        20_000,
-      );
-      watcher.start();
-      await live;
+      await startLive(watcher);
 
       const name = `${run}-events`;
       created.push({ name });
-      const seen = nextMatching<ContainersChange>(
+      await matchingAfter<ContainersChange>(
+        () =>
+          dockerOk([
+            'create',
+            '--name',
+            name,
+            ...prodLabels,
+            '--network',
+            'none',
+            '--health-cmd',
+            'test -e /tmp/healthy',
+            '--health-interval',
+            '1s',
+            '--health-timeout',
+            '1s',
+            '--health-retries',
+            '1',
+            image,
+            ...idleCmd,
+          ]),
         'the created container in the model',
         watcher.onContainersChanged,
         (c) => c.changed.some((x) => x.name === name),
         20_000,
       );
-      await dockerOk([
-        'create',
-        '--name',
-        name,
-        ...prodLabels,
-        '--network',
-        'none',
-        '--health-cmd',
-        'test -e /tmp/healthy',
-        '--health-interval',
-        '1s',
-        '--health-timeout',
-        '1s',
-        '--health-retries',
-        '1',
-        image,
-        ...idleCmd,
-      ]);
-      await seen;
       assert.equal(watcher.container(name)?.state, 'created');
 
-      const started = nextMatching<ContainersChange>(
+      await matchingAfter<ContainersChange>(
+        () => dockerOk(['start', name]),
         'running',
         watcher.onContainersChanged,
         () => watcher.container(name)?.state === 'running',
         20_000,
       );
-      await dockerOk(['start', name]);
-      await started;
 
-      const healthy = nextMatching<HealthChange>(
+      await matchingAfter<HealthChange>(
+        () => dockerOk(['exec', name, 'touch', '/tmp/healthy']),
         'healthy',
         watcher.onHealthChanged,
         (h) => h.container.name === name && h.current === 'healthy',
         20_000,
       );
-      await dockerOk(['exec', name, 'touch', '/tmp/healthy']);
-      await healthy;
 
-      const unhealthy = nextMatching<HealthChange>(
+      await matchingAfter<HealthChange>(
+        () => dockerOk(['exec', name, 'rm', '/tmp/healthy']),
         'unhealthy',
         watcher.onHealthChanged,
         (h) => h.container.name === name && h.current === 'unhealthy',
         20_000,
       );
-      await dockerOk(['exec', name, 'rm', '/tmp/healthy']);
-      await unhealthy;
       // The inspect after the event brings the failing probe's exit code.
       await nextMatching<ContainersChange>(
         'the failing probe in the details',
@@ -136,23 +127,21 @@ describe('container watcher on a real engine', function () {
         'the last probes, exit codes included',
       );
 
-      const stopped = nextMatching<ContainersChange>(
+      await matchingAfter<ContainersChange>(
+        () => dockerOk(['stop', name]),
         'exited',
         watcher.onContainersChanged,
         () => watcher.container(name)?.state === 'exited',
         20_000,
       );
-      await dockerOk(['stop', name]);
-      await stopped;
 
-      const gone = nextMatching<ContainersChange>(
+      await matchingAfter<ContainersChange>(
+        () => dockerOk(['rm', name]),
         'removed',
         watcher.onContainersChanged,
         (c) => c.removed.some((x) => x.name === name),
         20_000,
       );
-      await dockerOk(['rm', name]);
-      await gone;
       assert.equal(watcher.container(name), undefined);
 
       for (const action of [
@@ -208,25 +197,17 @@ describe('container watcher on a real engine', function () {
         { host: engine.host },
       );
 
-      const live = nextMatching<WatchStatus>(
-        'live',
-        watcher.onStatusChanged,
-        (s) => s.phase === 'live',
-        20_000,
-      );
-      watcher.start();
-      await live;
+      await startLive(watcher);
       assert.equal(watcher.container(name)?.state, 'running');
 
       // The engine goes away: the watcher says so, with the reason.
-      const down = nextMatching<WatchStatus>(
+      const unreachable = await matchingAfter<WatchStatus>(
+        () => engine.stop(),
         'unreachable',
         watcher.onStatusChanged,
         (s) => s.phase === 'unreachable',
         60_000,
       );
-      await engine.stop();
-      const unreachable = await down;
       assert.match(unreachable.failure?.message ?? '', /not reachable at/);
       assert.match(unreachable.failure?.message ?? '', new RegExp(engine.socket));
 
@@ -271,14 +252,13 @@ describe('container watcher on a real engine', function () {
       }
 
       // Removed behind the watcher's back: it vanishes.
-      const gone = nextMatching<ContainersChange>(
+      await matchingAfter<ContainersChange>(
+        () => dockerOk(['rm', '-f', name], { host: engine.host }),
         'removed',
         watcher.onContainersChanged,
         (c) => c.removed.some((x) => x.name === name),
         20_000,
       );
-      await dockerOk(['rm', '-f', name], { host: engine.host });
-      await gone;
       assert.equal(watcher.containers().length, 0);
     } finally {
       await watcher.dispose();

@@ -12,9 +12,10 @@ import * as path from 'node:path';
 import { statusCommand } from '../../src/cli/statusCommand';
 import { createDockerClient, type DockerClient } from '../../src/core/docker';
 import type { NsoHealth } from '../../src/core/nso/health';
-import { ContainerWatcher, type WatchStatus } from '../../src/core/watch/containerWatcher';
+import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import { HealthMonitor } from '../../src/core/watch/healthMonitor';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
+import { matchingAfter, startLive } from './helpers/watching';
 import { docker, dockerOk, healthPrefix, nextMatching } from './healthSupport';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
@@ -97,14 +98,7 @@ describe('NSO health of a production container', function () {
     monitor.onHealthChanged((h) => {
       if (states[states.length - 1] !== h.state) states.push(h.state);
     });
-    const live = nextMatching<WatchStatus>(
-      'live',
-      watcher.onStatusChanged,
-      (s) => s.phase === 'live',
-      20_000,
-    );
-    watcher.start();
-    await live;
+    await startLive(watcher);
   });
 
   after(async () => {
@@ -184,14 +178,13 @@ describe('NSO health of a production container', function () {
   });
 
   it('frozen with SIGSTOP it turns unhealthy; SIGCONT heals it', async () => {
-    const unhealthy = nextMatching<NsoHealth>(
+    const sick = await matchingAfter<NsoHealth>(
+      () => dockerOk(['exec', name, 'pkill', '-STOP', '-x', 'ncs.smp']),
       'unhealthy',
       monitor.onHealthChanged,
       (h) => h.state === 'unhealthy',
       60_000,
     );
-    await dockerOk(['exec', name, 'pkill', '-STOP', '-x', 'ncs.smp']);
-    const sick = await unhealthy;
     const problem = sick.problems.find((p) => p.id === 'unhealthy');
     assert.ok(problem, 'an unhealthy problem');
     assert.deepEqual(
@@ -199,39 +192,36 @@ describe('NSO health of a production container', function () {
       ['openNsoLog', 'showContainerLogs', 'restartContainer'],
     );
 
-    const healed = nextMatching<NsoHealth>(
+    const well = await matchingAfter<NsoHealth>(
+      () => dockerOk(['exec', name, 'pkill', '-CONT', '-x', 'ncs.smp']),
       'healthy again',
       monitor.onHealthChanged,
       (h) => h.container?.health === 'healthy',
       60_000,
     );
-    await dockerOk(['exec', name, 'pkill', '-CONT', '-x', 'ncs.smp']);
-    const well = await healed;
     assert.ok(['healthy', 'packagesDown'].includes(well.state), well.state);
   });
 
   it('stopped, then removed behind our back: the health says so', async () => {
-    const stopped = nextMatching<NsoHealth>(
+    const s = await matchingAfter<NsoHealth>(
+      () => dockerOk(['stop', name]),
       'stopped',
       monitor.onHealthChanged,
       (h) => h.state === 'stopped',
       60_000,
     );
-    await dockerOk(['stop', name]);
-    const s = await stopped;
     assert.equal(
       s.problems[0]?.fixes.some((f) => f.kind === 'startContainer'),
       true,
     );
 
-    const removed = nextMatching<NsoHealth>(
+    const r = await matchingAfter<NsoHealth>(
+      () => dockerOk(['rm', '-v', name]),
       'removed',
       monitor.onHealthChanged,
       (h) => h.state === 'noContainer',
       60_000,
     );
-    await dockerOk(['rm', '-v', name]);
-    const r = await removed;
     assert.equal(r.removed?.name, name);
     assert.match(r.summary, /was removed/);
   });
