@@ -34,6 +34,7 @@ import { ContainerWatcher, healthFromAction } from '../src/core/watch/containerW
 import { HealthMonitor } from '../src/core/watch/healthMonitor';
 import { isWatchedContainer } from '../src/core/watch/nsoContainers';
 import { copyImage, PrivateEngine } from '../test/docker/healthSupport';
+import { fileHealthCheckArgs, idleCommand, runProdArgs } from '../test/helpers/prodContainerArgs';
 
 const targetP95Ms = 1000;
 const pollPeriodMs = 30_000;
@@ -140,30 +141,7 @@ async function main(): Promise<number> {
   const latencies: number[] = [];
   const changeTimes: number[] = [];
   try {
-    await docker([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      'org.nso-workbench.role=prod',
-      '--label',
-      `org.nso-workbench.workspace=${workspace}`,
-      '--network',
-      'none',
-      '--health-cmd',
-      'test -e /tmp/healthy',
-      '--health-interval',
-      '1s',
-      '--health-timeout',
-      '1s',
-      '--health-retries',
-      '1',
-      image,
-      'sh',
-      '-c',
-      'trap "exit 0" TERM; while :; do sleep 1; done',
-    ]);
+    await docker([...runProdArgs(name, workspace), ...fileHealthCheckArgs, image, ...idleCommand]);
     await waitForText(/unhealthy|starting/, 30_000);
 
     for (let i = 0; i < changes; i++) {

@@ -15,6 +15,7 @@ import {
   timestampNanos,
 } from '../../src/core/watch/logFollower';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
+import { runProdArgs } from '../helpers/prodContainerArgs';
 import { ensureTestImage } from './helpers/testImage';
 import { startLive } from './helpers/watching';
 import { docker, dockerOk, healthPrefix, waitUntil } from './healthSupport';
@@ -63,16 +64,7 @@ describe('following a container log across restarts', function () {
     const abort = new AbortController();
     try {
       const id = await dockerOk([
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        'org.nso-workbench.role=prod',
-        '--label',
-        'org.nso-workbench.workspace=/nowhere',
-        '--network',
-        'none',
+        ...runProdArgs(name, '/nowhere'),
         image,
         'sh',
         '-c',

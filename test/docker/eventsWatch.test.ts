@@ -16,6 +16,12 @@ import {
   type WatchStatus,
 } from '../../src/core/watch/containerWatcher';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
+import {
+  fileHealthCheckArgs,
+  idleCommand,
+  prodLabelArgs,
+  runProdArgs,
+} from '../helpers/prodContainerArgs';
 import { ensureTestImage } from './helpers/testImage';
 import { matchingAfter, startLive } from './helpers/watching';
 import {
@@ -29,14 +35,6 @@ import {
 
 const run = `${healthPrefix}${process.pid}-${Date.now().toString(36)}`;
 const workspace = path.join(os.tmpdir(), `${run}-ws`);
-const prodLabels = [
-  '--label',
-  'org.nso-workbench.role=prod',
-  '--label',
-  `org.nso-workbench.workspace=${workspace}`,
-];
-/** Ends at once on SIGTERM, so stopping it takes no grace period. */
-const idleCmd = ['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 1; done'];
 
 describe('container watcher on a real engine', function () {
   this.timeout(120_000);
@@ -69,19 +67,12 @@ describe('container watcher on a real engine', function () {
             'create',
             '--name',
             name,
-            ...prodLabels,
+            ...prodLabelArgs(workspace),
             '--network',
             'none',
-            '--health-cmd',
-            'test -e /tmp/healthy',
-            '--health-interval',
-            '1s',
-            '--health-timeout',
-            '1s',
-            '--health-retries',
-            '1',
+            ...fileHealthCheckArgs,
             image,
-            ...idleCmd,
+            ...idleCommand,
           ]),
         'the created container in the model',
         watcher.onContainersChanged,
@@ -181,19 +172,7 @@ describe('container watcher on a real engine', function () {
       const name = `${run}-survivor`;
       created.push({ name, host: engine.host });
       await dockerOk(
-        [
-          'run',
-          '-d',
-          '--name',
-          name,
-          ...prodLabels,
-          '--network',
-          'none',
-          '--restart',
-          'unless-stopped',
-          image,
-          ...idleCmd,
-        ],
+        [...runProdArgs(name, workspace), '--restart', 'unless-stopped', image, ...idleCommand],
         { host: engine.host },
       );
 

@@ -15,6 +15,7 @@ import type { NsoHealth } from '../../src/core/nso/health';
 import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import { HealthMonitor } from '../../src/core/watch/healthMonitor';
 import { isWatchedContainer } from '../../src/core/watch/nsoContainers';
+import { runProdArgs } from '../helpers/prodContainerArgs';
 import { matchingAfter, startLive } from './helpers/watching';
 import { docker, dockerOk, healthPrefix, nextMatching } from './healthSupport';
 
@@ -123,16 +124,7 @@ describe('NSO health of a production container', function () {
       120_000,
     );
     await dockerOk([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      'org.nso-workbench.role=prod',
-      '--label',
-      `org.nso-workbench.workspace=${workspace}`,
-      '--network',
-      'none',
+      ...runProdArgs(name, workspace),
       '-e',
       'NSO_SIM_START_DELAY=6',
       '-v',

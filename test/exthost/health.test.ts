@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
+import { runProdArgs } from '../helpers/prodContainerArgs';
 import { waitFor, workbenchExtension } from './support';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
@@ -79,16 +80,7 @@ describe('NSO health in the status bar and views', function () {
 
   it('follows a slow start: starting with elapsed against the start period, then healthy', async () => {
     await dockerOk([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      'org.nso-workbench.role=prod',
-      '--label',
-      `org.nso-workbench.workspace=${workspacePath}`,
-      '--network',
-      'none',
+      ...runProdArgs(name, workspacePath),
       '-e',
       'NSO_SIM_START_DELAY=5',
       '--health-interval=1s',

@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { Locator, Page } from '../exthost/harness/browser';
+import { runProdArgs } from '../helpers/prodContainerArgs';
 import { uiSession } from './session';
 import type { Workbench } from './workbench';
 
@@ -156,16 +157,7 @@ describe('NSO health as a user sees it', function () {
 
   const runProd = (name: string, extra: string[]): Promise<void> =>
     dockerOk([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      'org.nso-workbench.role=prod',
-      '--label',
-      `org.nso-workbench.workspace=${workspace}`,
-      '--network',
-      'none',
+      ...runProdArgs(name, workspace),
       '--health-interval=1s',
       '--health-timeout=2s',
       '--health-retries=2',
