@@ -5,32 +5,19 @@
 // command, which returns what the user sees.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
+import { docker, dockerOk } from '../helpers/dockerCli';
 import { runProdArgs } from '../helpers/prodContainerArgs';
 import { waitFor, workbenchExtension } from './support';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
 const name = `nsowb-healthtest-exthost-${process.pid}-${Date.now().toString(36)}`;
 const transitionTimeoutMs = 60_000;
-
-function docker(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function dockerOk(args: string[]): Promise<void> {
-  const r = await docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}`);
-}
 
 function snapshot(): Promise<NsoStatusSnapshot> {
   return vscode.commands.executeCommand<NsoStatusSnapshot>(

@@ -10,11 +10,12 @@
 // at the end. Screenshots: test-results/ui/first-session-NN-*.png.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 
 import type { Locator, Page } from '../exthost/harness/browser';
 import { roleLabel, workspaceLabel } from '../../src/core/nso/labels';
+import { docker as dockerCli, dockerOk, type DockerCliResult } from '../helpers/dockerCli';
 import { closeUiSession, uiSession } from './session';
+import { expandPane, toast } from './support';
 import type { Workbench } from './workbench';
 
 const uiTimeoutMs = 30_000;
@@ -23,32 +24,16 @@ const buildTimeoutMs = 300_000;
 const prodImage = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
 const buildImage = process.env.NSO_SIM_BUILD_IMAGE ?? 'nso-sim/cisco-nso-build:6.4.1';
 
-function docker(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function dockerOut(args: string[]): Promise<string> {
-  const r = await docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}`);
-  return r.out.trim();
-}
+/** Each docker call of this suite may take two minutes. */
+const dockerTimeoutMs = 120_000;
+const docker = (args: string[]): Promise<DockerCliResult> => dockerCli(args, dockerTimeoutMs);
+const dockerOut = (args: string[]): Promise<string> => dockerOk(args, dockerTimeoutMs);
 
 /** The ids of the workspace's containers (every role), as the engine lists them. */
 async function workspaceContainers(workspace: string, role?: string): Promise<string[]> {
   const filters = ['--filter', `label=${workspaceLabel}=${workspace}`];
   if (role) filters.push('--filter', `label=${roleLabel}=${role}`);
   return (await dockerOut(['ps', '-aq', ...filters])).split('\n').filter(Boolean);
-}
-
-function toast(page: Page, text: RegExp): Locator {
-  return page
-    .locator('.notifications-toasts .notification-toast')
-    .filter({ hasText: text })
-    .first();
 }
 
 async function clearNotifications(workbench: Workbench): Promise<void> {
@@ -165,18 +150,6 @@ async function stepButtonWithPick(
       await page.keyboard.press('Escape');
     }
   }
-}
-
-function pane(page: Page, title: string): Locator {
-  return page.locator(`.part.sidebar .pane:has(.pane-header h3.title:text-is("${title}"))`);
-}
-
-async function expandPane(page: Page, title: string): Promise<Locator> {
-  const p = pane(page, title);
-  const header = p.locator('.pane-header').first();
-  await header.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  return p;
 }
 
 const stepIds = [

@@ -7,14 +7,15 @@
 // screenshot per state in test-results/ui/health-*.png.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { Locator, Page } from '../exthost/harness/browser';
+import { docker, dockerOk } from '../helpers/dockerCli';
 import { runProdArgs } from '../helpers/prodContainerArgs';
 import { uiSession } from './session';
+import { collapsePane, expandPane, pane } from './support';
 import type { Workbench } from './workbench';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
@@ -25,19 +26,6 @@ const transitionMs = 60_000;
 const buildMs = 300_000;
 const uiTimeoutMs = 30_000;
 const statusItemId = 'nso-workbench.nso-workbench.nso.health';
-
-function docker(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
-}
-
-async function dockerOk(args: string[]): Promise<void> {
-  const r = await docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')}: ${r.out}`);
-}
 
 function statusItem(page: Page): Locator {
   return page.locator(`.part.statusbar .statusbar-item[id="${statusItemId}"]`);
@@ -80,24 +68,6 @@ async function pickInQuickPick(page: Page, label: string): Promise<void> {
 }
 
 /** The rows of one pane (view) of the NSO Workbench side bar. */
-function pane(page: Page, title: string): Locator {
-  return page.locator(`.part.sidebar .pane:has(.pane-header h3.title:text-is("${title}"))`);
-}
-
-async function expandPane(page: Page, title: string): Promise<Locator> {
-  const p = pane(page, title);
-  const header = p.locator('.pane-header').first();
-  await header.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-  return p;
-}
-
-async function collapsePane(page: Page, title: string): Promise<void> {
-  const header = pane(page, title).locator('.pane-header').first();
-  await header.waitFor({ state: 'visible', timeout: uiTimeoutMs });
-  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-}
-
 async function waitForRow(
   p: Locator,
   text: string | RegExp,
@@ -155,7 +125,7 @@ describe('NSO health as a user sees it', function () {
     else fs.writeFileSync(machineSettings, originalSettings);
   };
 
-  const runProd = (name: string, extra: string[]): Promise<void> =>
+  const runProd = (name: string, extra: string[]): Promise<string> =>
     dockerOk([
       ...runProdArgs(name, workspace),
       '--health-interval=1s',
