@@ -1,9 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { waitFor, workbenchExtension } from './support';
+import {
+  bannerYang,
+  sampleFolder,
+  simBuildImage,
+  useBuildImage,
+  waitFor,
+  withUnknownPrefix,
+} from './support';
 
 /*
  * Build All Packages inside a real VS Code, on the copy of sample/ the
@@ -13,21 +18,12 @@ import { waitFor, workbenchExtension } from './support';
  * image cannot be picked); removes the build container at the end.
  */
 
-const image = 'nso-sim/cisco-nso-build:6.4.1';
 const buildTimeoutMs = 240_000;
 
 interface Report {
   status: string;
   failure?: { message: string };
   packages: { name: string; status: string }[];
-}
-
-function docker(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
 }
 
 function buildDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
@@ -38,33 +34,22 @@ function buildDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 
 describe('Build All Packages in the extension host', function () {
   this.timeout(buildTimeoutMs * 2);
-  const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders![0]!;
-  const yang = (): string =>
-    path.join(folder().uri.fsPath, 'packages', 'banner', 'src', 'yang', 'banner.yang');
   let original = '';
 
   before(async function () {
-    const present = await docker(['image', 'inspect', image, '--format', '{{.Id}}']);
-    assert.equal(present.code, 0, `${image} is missing: run bash images/build.sh (${present.out})`);
-    await waitFor('activation', () => workbenchExtension().isActive, 20_000);
-    await vscode.workspace
-      .getConfiguration('nso', folder().uri)
-      .update('buildImage', image, vscode.ConfigurationTarget.WorkspaceFolder);
-    original = fs.readFileSync(yang(), 'utf8');
+    await useBuildImage(simBuildImage);
+    original = fs.readFileSync(bannerYang(), 'utf8');
   });
 
   after(async function () {
-    if (original) fs.writeFileSync(yang(), original);
+    if (original) fs.writeFileSync(bannerYang(), original);
     const removed = await vscode.commands.executeCommand<number>('nso.build.removeContainer');
     assert.equal(typeof removed, 'number');
   });
 
   it('puts a compiler error in the Problems panel, on the right line', async function () {
-    const lines = original.split('\n');
-    const i = lines.findIndex((l) => /^\s*ncs:servicepoint\b/.test(l));
-    assert.ok(i >= 0, 'banner.yang has an ncs:servicepoint statement');
-    lines[i] = lines[i]!.replace('ncs:servicepoint', 'nosuchprefix:servicepoint');
-    fs.writeFileSync(yang(), lines.join('\n'));
+    const { text, line: i } = withUnknownPrefix(original);
+    fs.writeFileSync(bannerYang(), text);
 
     const reports = await vscode.commands.executeCommand<Report[]>('nso.build.all');
     assert.equal(reports.length, 1);
@@ -77,7 +62,7 @@ describe('Build All Packages in the extension host', function () {
       ['l3vpn', 'built'],
     ]);
 
-    const uri = vscode.Uri.file(yang());
+    const uri = vscode.Uri.file(bannerYang());
     await waitFor('the diagnostic', () => buildDiagnostics(uri).length > 0, 10_000);
     const ds = buildDiagnostics(uri);
     assert.equal(ds.length, 1, JSON.stringify(ds));
@@ -87,7 +72,7 @@ describe('Build All Packages in the extension host', function () {
   });
 
   it('clears it when the fixed package builds, and leaves the rest up to date', async function () {
-    fs.writeFileSync(yang(), original);
+    fs.writeFileSync(bannerYang(), original);
     const reports = await vscode.commands.executeCommand<Report[]>('nso.build.all');
     const report = reports[0]!;
     assert.equal(report.status, 'succeeded', JSON.stringify(report));
@@ -97,15 +82,15 @@ describe('Build All Packages in the extension host', function () {
       ['device-audit', 'upToDate'],
       ['l3vpn', 'upToDate'],
     ]);
-    const uri = vscode.Uri.file(yang());
+    const uri = vscode.Uri.file(bannerYang());
     await waitFor('the diagnostic to clear', () => buildDiagnostics(uri).length === 0, 10_000);
   });
 
   it('with nso.build.onSave, saving a file builds its package and updates Problems', async function () {
-    const config = vscode.workspace.getConfiguration('nso', folder().uri);
+    const config = vscode.workspace.getConfiguration('nso', sampleFolder().uri);
     await config.update('build.onSave', true, vscode.ConfigurationTarget.WorkspaceFolder);
     try {
-      const uri = vscode.Uri.file(yang());
+      const uri = vscode.Uri.file(bannerYang());
       const doc = await vscode.workspace.openTextDocument(uri);
       const i = doc
         .getText()

@@ -5,28 +5,17 @@
 // Read through the `nso.health.snapshot` command, which returns what the user sees.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
-import { waitFor, workbenchExtension } from './support';
+import { bannerYang, simBuildImage, useBuildImage, withUnknownPrefix } from './support';
 
-const image = 'nso-sim/cisco-nso-build:6.4.1';
 const buildTimeoutMs = 240_000;
 
 interface Report {
   status: string;
   packages: { name: string; status: string }[];
-}
-
-function docker(args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile('docker', args, { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` });
-    });
-  });
 }
 
 function snapshot(): Promise<NsoStatusSnapshot> {
@@ -63,36 +52,24 @@ async function buildWatching(
 
 describe('A build in the status bar and the Health view', function () {
   this.timeout(buildTimeoutMs * 2);
-  const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders![0]!;
-  const yang = (): string =>
-    path.join(folder().uri.fsPath, 'packages', 'banner', 'src', 'yang', 'banner.yang');
   let original = '';
 
   before(async function () {
-    const present = await docker(['image', 'inspect', image, '--format', '{{.Id}}']);
-    assert.equal(present.code, 0, `${image} is missing: run bash images/build.sh (${present.out})`);
-    await waitFor('activation', () => workbenchExtension().isActive, 20_000);
-    await vscode.workspace
-      .getConfiguration('nso', folder().uri)
-      .update('buildImage', image, vscode.ConfigurationTarget.WorkspaceFolder);
-    original = fs.readFileSync(yang(), 'utf8');
+    await useBuildImage(simBuildImage);
+    original = fs.readFileSync(bannerYang(), 'utf8');
   });
 
   after(async function () {
-    if (original) fs.writeFileSync(yang(), original);
+    if (original) fs.writeFileSync(bannerYang(), original);
     await vscode.commands.executeCommand<number>('nso.build.removeContainer');
   });
 
   it('shows "building" with a spinner while make runs, then the failed build in Health', async function () {
     const before = await snapshot();
     assert.notEqual(before.health.state, 'building');
-    const lines = original.split('\n');
-    const i = lines.findIndex((l) => /^\s*ncs:servicepoint\b/.test(l));
-    assert.ok(i >= 0, 'banner.yang has an ncs:servicepoint statement');
-    lines[i] = lines[i]!.replace('ncs:servicepoint', 'nosuchprefix:servicepoint');
-    fs.writeFileSync(yang(), lines.join('\n'));
+    fs.writeFileSync(bannerYang(), withUnknownPrefix(original).text);
 
-    const seen = await buildWatching(yang());
+    const seen = await buildWatching(bannerYang());
     assert.equal(seen.report.status, 'failed', JSON.stringify(seen.report));
     assert.ok(seen.states.has('building'), `states seen: ${[...seen.states].join(', ')}`);
     const buildingTexts = [...seen.texts].filter((t) => /NSO building \d+ s/.test(t));
@@ -125,8 +102,8 @@ describe('A build in the status bar and the Health view', function () {
   });
 
   it('replaces it with the good build once the package is fixed', async function () {
-    fs.writeFileSync(yang(), original);
-    const seen = await buildWatching(yang());
+    fs.writeFileSync(bannerYang(), original);
+    const seen = await buildWatching(bannerYang());
     assert.equal(seen.report.status, 'succeeded', JSON.stringify(seen.report));
     assert.ok(seen.states.has('building'), `states seen: ${[...seen.states].join(', ')}`);
     const after = await snapshot();
