@@ -31,6 +31,7 @@ import {
   recreateLimitations,
   specFromRecord,
 } from '../../src/core/nso/containerConfig';
+import { failedRestoreJournal, nsoProdDetails } from './restoreFixtures';
 
 const record = (fields: string[]): string => `${fields.join('\t')}\0`;
 
@@ -143,29 +144,9 @@ describe("answering ncs-backup --restore's questions", () => {
 });
 
 function details(overrides: Partial<ContainerDetails> = {}): ContainerDetails {
-  return {
-    id: 'abc123',
-    name: 'nso-prod',
-    image: 'cisco-nso-prod:6.4',
-    imageId: 'sha256:1111',
-    createdAt: new Date(0),
-    state: {
-      status: 'running',
-      running: true,
-      paused: false,
-      restarting: false,
-      oomKilled: false,
-      exitCode: 0,
-      error: '',
-    },
-    restartCount: 0,
+  return nsoProdDetails({
     labels: { 'org.nso-workbench.role': 'prod', 'com.docker.compose.project': 'lab' },
     env: { NCS_RUN_DIR: '/nso/run', ADMIN_PASSWORD: 'secret' },
-    cmd: [],
-    entrypoint: ['/run-nso.sh'],
-    user: '',
-    workingDir: '/nso/run',
-    tty: false,
     healthcheck: { test: ['CMD', 'ncs_cmd', '-c', 'wait-start 2'], startPeriodMs: 60_000 },
     mounts: [
       {
@@ -191,7 +172,7 @@ function details(overrides: Partial<ContainerDetails> = {}): ContainerDetails {
     ],
     networkMode: 'lab_default',
     ...overrides,
-  };
+  });
 }
 
 describe('container configuration records', () => {
@@ -402,22 +383,12 @@ describe('checking that a file is gzip', () => {
 });
 
 describe('the state after a failed restore', () => {
-  const journal: RestoreJournal = {
+  const journal: RestoreJournal = failedRestoreJournal({
     format: 1,
     file: '/state/restore-nso-prod-20250101T000000Z.json',
-    startedAt: '2025-01-01T00:00:00Z',
     record: recordContainer(details()),
-    backup: {
-      name: 'ncs-6.4@2024-11-03T11:31:07.backup.gz',
-      path: '/nso/run/backups/x',
-      sizeBytes: 1,
-    },
-    existingBackups: [],
-    answerConfigDir: true,
     safetyBackup: { name: 'ncs-6.4@2025-01-01T00:00:00.backup.gz', path: '/nso/run/backups/y' },
-    completed: [{ step: 'stop', at: '' }],
-    status: 'failed',
-  };
+  });
 
   it('forbids starting NSO when /nso/run is gone, and offers to resume', () => {
     const d = describeRestoreState(journal, {

@@ -19,63 +19,31 @@ import {
   type RestoreJournal,
 } from '../../src/core/nso/backupRestore';
 import { recordContainer } from '../../src/core/nso/containerConfig';
+import { failedRestoreJournal, nsoProdDetails } from './restoreFixtures';
 
 const password = 'pw-4f1c9e-unique';
 const token = 'tok-77ab20-unique';
 
 function details(): ContainerDetails {
-  return {
-    id: 'abc123',
-    name: 'nso-prod',
-    image: 'cisco-nso-prod:6.4',
-    imageId: 'sha256:1111',
-    createdAt: new Date(0),
-    state: {
-      status: 'running',
-      running: true,
-      paused: false,
-      restarting: false,
-      oomKilled: false,
-      exitCode: 0,
-      error: '',
-    },
-    restartCount: 0,
-    labels: {},
+  return nsoProdDetails({
     env: {
       SITE: 'lab',
       ADMIN_PASSWORD: password,
       BACKUP_API_TOKEN: token,
       EMPTY_PASSWORD: '',
     },
-    cmd: [],
-    entrypoint: ['/run-nso.sh'],
-    user: '',
-    workingDir: '/nso/run',
-    tty: false,
-    mounts: [],
-    ports: [],
-    networkMode: 'bridge',
-  };
+  });
 }
 
 describe('secrets in the restore journal', () => {
   let dir: string;
   let counter = 0;
-  const journal = (format: 1 | 2 = 2): RestoreJournal => ({
-    format,
-    file: path.join(dir, `restore-nso-prod-${++counter}.json`),
-    startedAt: '2025-01-01T00:00:00Z',
-    record: recordContainer(details()),
-    backup: {
-      name: 'ncs-6.4@2024-11-03T11:31:07.backup.gz',
-      path: '/nso/run/backups/x',
-      sizeBytes: 1,
-    },
-    existingBackups: [],
-    answerConfigDir: true,
-    completed: [{ step: 'stop', at: '' }],
-    status: 'failed',
-  });
+  const journal = (format: 1 | 2 = 2): RestoreJournal =>
+    failedRestoreJournal({
+      format,
+      file: path.join(dir, `restore-nso-prod-${++counter}.json`),
+      record: recordContainer(details()),
+    });
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-journal-'));
