@@ -1,20 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { BuildQueue } from '../../src/core/build/buildQueue';
 import { MemoryBuildStateStore } from '../../src/core/build/buildState';
-import {
-  cancelledReport,
-  runBuild,
-  type BuildEnvironment,
-  type BuildReport,
-} from '../../src/core/build/runBuild';
+import { cancelledReport, runBuild, type BuildReport } from '../../src/core/build/runBuild';
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
 import { repoRoot } from '../helpers/paths';
+import { BuildTestRun } from './helpers/buildRun';
 
 /*
  * How a build ends when something goes wrong, against a real engine and the
@@ -26,30 +21,10 @@ import { repoRoot } from '../helpers/paths';
  * small tmpfs this creates are removed at the end.
  */
 
-const imageTag = 'nso-sim/cisco-nso-build:6.4.1';
-/**
- * The image by id, read once: other work on this machine may rebuild the tag
- * meanwhile, and a new image id rightly means "rebuild everything".
- */
-let image = imageTag;
-const runLabel = { 'nsowb-buildtest.run': `${process.pid}` };
-const docker = createDockerClient();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-buildtest-'));
+const buildRun = new BuildTestRun();
+const { docker, scratch, env } = buildRun;
 const samplePackages = path.join(repoRoot, 'sample', 'packages');
 const cli = path.join(repoRoot, 'src', 'cli', 'cli.ts');
-
-function env(workspaceFolder: string, extra: Partial<BuildEnvironment> = {}): BuildEnvironment {
-  return {
-    docker,
-    workspaceFolder,
-    buildImage: image,
-    store: new MemoryBuildStateStore(),
-    parallelism: 2,
-    containerLabels: runLabel,
-    containerNamePrefix: 'nsowb-buildtest-',
-    ...extra,
-  };
-}
 
 let counter = 0;
 function workspace(label: string, packages: string[] = []): string {
@@ -117,17 +92,12 @@ describe('build failures end with a message and leave the workspace untouched', 
   const mounts: string[] = [];
 
   before(async function () {
-    try {
-      image = (await docker.inspectImage(imageTag)).id;
-    } catch {
-      throw new Error(`The image ${imageTag} is missing: build it with \`bash images/build.sh\`.`);
-    }
+    await buildRun.resolveImage();
   });
 
   after(async function () {
     for (const m of mounts) execFileSync('umount', [m]);
-    await removeOurBuildContainers();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await buildRun.cleanUp();
   });
 
   it('cancel stops the whole make process tree in the container within 2 s', async function () {
@@ -346,7 +316,7 @@ describe('build failures end with a message and leave the workspace untouched', 
         '--dir',
         ws,
         '--image',
-        image,
+        buildRun.image,
         '--state-file',
         path.join(ws, '..', 'cli-state.json'),
       ]);
@@ -363,7 +333,16 @@ describe('build failures end with a message and leave the workspace untouched', 
     it('--json reports every package and exits 0 on success; the state file makes the next run up to date', async function () {
       const ws = workspace('cli-json', ['banner']);
       const stateFile = path.join(ws, '..', 'cli-json-state.json');
-      const args = ['build', '--dir', ws, '--image', image, '--state-file', stateFile, '--json'];
+      const args = [
+        'build',
+        '--dir',
+        ws,
+        '--image',
+        buildRun.image,
+        '--state-file',
+        stateFile,
+        '--json',
+      ];
       const first = await runCli(args);
       const second = await runCli(args);
       await removeBuildContainersOf(ws);
@@ -395,7 +374,7 @@ describe('build failures end with a message and leave the workspace untouched', 
       try {
         // Root reads anything; without CAP_DAC_OVERRIDE it obeys file modes like a user.
         const r = await runCli(
-          ['build', '--dir', ws, '--image', image, '--state-file', stateFile, '--json'],
+          ['build', '--dir', ws, '--image', buildRun.image, '--state-file', stateFile, '--json'],
           {
             prefix: [
               'setpriv',
@@ -452,16 +431,4 @@ function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The build containers of this run's workspaces, whatever made them (runBuild or the CLI). */
-async function removeOurBuildContainers(): Promise<void> {
-  const builds = await docker.listContainers({
-    all: true,
-    labels: { 'org.nso-workbench.role': 'build' },
-  });
-  for (const c of builds) {
-    const ws = c.labels['org.nso-workbench.workspace'] ?? '';
-    if (ws.startsWith(`${scratch}${path.sep}`)) await docker.removeContainer(c.id, { force: true });
-  }
 }

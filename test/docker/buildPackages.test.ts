@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { MemoryBuildStateStore, type BuildStateStore } from '../../src/core/build/buildState';
@@ -12,10 +11,10 @@ import {
   type BuildReport,
   type PackageDiagnostic,
 } from '../../src/core/build/runBuild';
-import { createDockerClient } from '../../src/core/docker';
 import { containerPackagesDir, packagesDirLabel } from '../../src/core/nso/buildContainer';
 import { roleLabel, workspaceLabel } from '../../src/core/nso/labels';
 import { corpusPath, repoRoot } from '../helpers/paths';
+import { buildImageTag, BuildTestRun } from './helpers/buildRun';
 
 /*
  * Package builds against the NSO simulator build image, as the extension and
@@ -28,29 +27,9 @@ import { corpusPath, repoRoot } from '../helpers/paths';
  * the end.
  */
 
-const imageTag = 'nso-sim/cisco-nso-build:6.4.1';
-/**
- * The image by id, read once: other work on this machine may rebuild the tag
- * meanwhile, and a new image id rightly means "rebuild everything".
- */
-let image = imageTag;
-const runLabel = { 'nsowb-buildtest.run': `${process.pid}` };
-const docker = createDockerClient();
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-buildtest-'));
+const buildRun = new BuildTestRun();
+const { docker, scratch, env } = buildRun;
 const samplePackages = path.join(repoRoot, 'sample', 'packages');
-
-function env(workspaceFolder: string, extra: Partial<BuildEnvironment> = {}): BuildEnvironment {
-  return {
-    docker,
-    workspaceFolder,
-    buildImage: image,
-    store: extra.store ?? new MemoryBuildStateStore(),
-    parallelism: 2,
-    containerLabels: runLabel,
-    containerNamePrefix: 'nsowb-buildtest-',
-    ...extra,
-  };
-}
 
 let wsCounter = 0;
 /** A fresh workspace folder with copies of `packages` (folder name -> source folder). */
@@ -271,16 +250,11 @@ describe('building packages in the NSO build container', function () {
   this.timeout(240_000);
 
   before(async function () {
-    try {
-      image = (await docker.inspectImage(imageTag)).id;
-    } catch {
-      throw new Error(`The image ${imageTag} is missing: build it with \`bash images/build.sh\`.`);
-    }
+    await buildRun.resolveImage();
   });
 
   after(async function () {
-    await removeOurBuildContainers();
-    fs.rmSync(scratch, { recursive: true, force: true });
+    await buildRun.cleanUp();
   });
 
   describe('the sample workspace', function () {
@@ -377,7 +351,10 @@ describe('building packages in the NSO build container', function () {
       const built = execFileSync(
         'docker',
         ['build', '-q', '-t', derived, '--label', `nsowb-buildtest.run=${process.pid}`, '-'],
-        { input: `FROM ${imageTag}\nLABEL org.nso-workbench.test=derived\n`, encoding: 'utf8' },
+        {
+          input: `FROM ${buildImageTag}\nLABEL org.nso-workbench.test=derived\n`,
+          encoding: 'utf8',
+        },
       );
       try {
         assert.match(built, /sha256:/);
@@ -631,15 +608,3 @@ describe('building packages in the NSO build container', function () {
     }
   });
 });
-
-/** The build containers of this run's workspaces, whatever made them (runBuild or the CLI). */
-async function removeOurBuildContainers(): Promise<void> {
-  const builds = await docker.listContainers({
-    all: true,
-    labels: { 'org.nso-workbench.role': 'build' },
-  });
-  for (const c of builds) {
-    const ws = c.labels['org.nso-workbench.workspace'] ?? '';
-    if (ws.startsWith(`${scratch}${path.sep}`)) await docker.removeContainer(c.id, { force: true });
-  }
-}
