@@ -24,6 +24,7 @@ import {
 } from '../../src/core/watch/nsoContainers';
 import type { WatchedContainer } from '../../src/core/watch/containerWatcher';
 import { corpusPath } from '../helpers/paths';
+import { nsoProdDetails } from './restoreFixtures';
 import { FakeEngine, ManualClock, settle } from './watchFakes';
 
 const t0 = Date.parse('2025-01-01T10:00:00Z');
@@ -38,7 +39,7 @@ function details(overrides: {
   oomKilled?: boolean;
 }): ContainerDetails {
   const status = overrides.status ?? 'running';
-  return {
+  return nsoProdDetails({
     id: 'a'.repeat(64),
     name: 'nso-prod',
     image: 'cisco-nso-prod:6.4.1',
@@ -63,22 +64,11 @@ function details(overrides: {
           }
         : {}),
     },
-    restartCount: 0,
-    labels: {},
-    env: {},
-    cmd: [],
-    entrypoint: ['/run-nso.sh'],
-    user: '',
-    workingDir: '/nso/run',
-    tty: false,
     healthcheck: {
       test: ['CMD-SHELL', 'ncs_cmd -c "wait-start 2"'],
       startPeriodMs: overrides.startPeriodMs ?? 60_000,
     },
-    mounts: [],
-    ports: [],
-    networkMode: 'bridge',
-  };
+  });
 }
 
 const live: HealthInput['engine'] = {

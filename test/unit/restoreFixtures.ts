@@ -1,6 +1,6 @@
-// Hand-made inputs of the backup and restore tests: the details Docker gives
-// of a running NSO production container, and the journal a failed restore
-// leaves. Each test overrides what it is about.
+// Hand-made inputs of the unit tests: the details Docker gives of a running
+// NSO production container (backup, restore and health tests), and the
+// journal a failed restore leaves. Each test overrides what it is about.
 import type { ContainerDetails } from '../../src/core/docker/client';
 import type { RestoreJournal } from '../../src/core/nso/backupRestore';
 
