@@ -3,43 +3,23 @@
 // everything named nsowb-backuptest-<run>-*, also when a test fails.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 
 import { createDockerClient, type DockerClient } from '../../src/core/docker';
 import { backupHelperLabel, backupHelperPurposeLabel } from '../../src/core/nso/backup';
+import { dockerCommand, dockerCommandOk, type DockerResult } from './helpers/dockerCommand';
 
 export const prodImage = 'nso-sim/cisco-nso-prod:6.4.1';
 export const runPrefix = `nsowb-backuptest-${process.pid}-${Date.now().toString(36)}`;
 
-export interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type Result = DockerResult;
+const maxBuffer = 32 * 1024 * 1024;
 
 export function docker(args: string[], input?: string, timeoutMs = 120_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'docker',
-      args,
-      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new Error(`docker ${args.join(' ')}: ${err.message}\n${stderr}`));
-          return;
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      },
-    );
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input ?? '');
-  });
+  return dockerCommand(args, { input, timeoutMs, maxBuffer });
 }
 
-export async function dockerOk(args: string[], input?: string): Promise<string> {
-  const r = await docker(args, input);
-  assert.equal(r.code, 0, `docker ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
-  return r.stdout;
+export function dockerOk(args: string[], input?: string): Promise<string> {
+  return dockerCommandOk(args, { input, timeoutMs: 120_000, maxBuffer });
 }
 
 export function client(): DockerClient {

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { corpusPath, repoRoot } from '../helpers/paths';
+import { dockerCommand, dockerCommandOk, type DockerResult } from './helpers/dockerCommand';
 
 /*
  * The NSO simulator build image (images/build) against what Cisco's
@@ -27,33 +27,15 @@ const container = `sim-build-test-${process.pid}-${Date.now().toString(36)}`;
 const packagesDir = '/nso/run/packages';
 const pyFixture = path.join(repoRoot, 'test', 'fixtures', 'packages-broken', 'py-compile-check');
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = DockerResult;
+const maxBuffer = 32 * 1024 * 1024;
 
 function docker(args: string[], timeoutMs = 120_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      'docker',
-      args,
-      { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new Error(`docker ${args.join(' ')}: ${err.message}\n${stderr}`));
-          return;
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      },
-    );
-  });
+  return dockerCommand(args, { timeoutMs, maxBuffer });
 }
 
-async function dockerOk(args: string[]): Promise<string> {
-  const r = await docker(args);
-  assert.equal(r.code, 0, `docker ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
-  return r.stdout;
+function dockerOk(args: string[]): Promise<string> {
+  return dockerCommandOk(args, { timeoutMs: 120_000, maxBuffer });
 }
 
 /** `make -C <src> all` in a login shell, as the product runs builds. */

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { repoRoot } from '../helpers/paths';
+import { dockerCommand, dockerCommandOk, type DockerResult } from './helpers/dockerCommand';
 
 /*
  * The NSO simulator production image (images/prod) against the contract of
@@ -25,36 +26,15 @@ const healthFlags = [
 ];
 const healthDeadlineMs = 90_000;
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Result = DockerResult;
+const maxBuffer = 16 * 1024 * 1024;
 
 function docker(args: string[], input?: string, timeoutMs = 60_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'docker',
-      args,
-      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        if (err && typeof err.code !== 'number') {
-          reject(new Error(`docker ${args.join(' ')}: ${err.message}\n${stderr}`));
-          return;
-        }
-        resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
-      },
-    );
-    // A command that never reads its input may exit first: EPIPE is no error here.
-    child.stdin?.on('error', () => undefined);
-    child.stdin?.end(input ?? '');
-  });
+  return dockerCommand(args, { input, timeoutMs, maxBuffer });
 }
 
-async function dockerOk(args: string[], input?: string): Promise<string> {
-  const r = await docker(args, input);
-  assert.equal(r.code, 0, `docker ${args.join(' ')} failed (${r.code}):\n${r.stdout}${r.stderr}`);
-  return r.stdout;
+function dockerOk(args: string[], input?: string): Promise<string> {
+  return dockerCommandOk(args, { input, timeoutMs: 60_000, maxBuffer });
 }
 
 const containers: string[] = [];
