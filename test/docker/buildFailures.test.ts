@@ -72,6 +72,11 @@ async function snapshot(dir: string): Promise<string> {
   return (await hashPackageInputs(dir)).hash;
 }
 
+/** The CLI's build of a workspace with this run's image and a state file of its own. */
+function cliBuild(ws: string, stateFile: string): string[] {
+  return ['build', '--dir', ws, '--image', buildRun.image, '--state-file', stateFile];
+}
+
 function runCli(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; prefix?: string[] } = {},
@@ -311,15 +316,7 @@ describe('build failures end with a message and leave the workspace untouched', 
           .readFileSync(yang, 'utf8')
           .split('\n')
           .findIndex((l) => l.includes('nosuchprefix')) + 1;
-      const r = await runCli([
-        'build',
-        '--dir',
-        ws,
-        '--image',
-        buildRun.image,
-        '--state-file',
-        path.join(ws, '..', 'cli-state.json'),
-      ]);
+      const r = await runCli(cliBuild(ws, path.join(ws, '..', 'cli-state.json')));
       // A CLI run's build container carries only the product's labels: found by its workspace.
       await removeBuildContainersOf(ws);
       assert.equal(r.code, 1, r.stderr);
@@ -333,16 +330,7 @@ describe('build failures end with a message and leave the workspace untouched', 
     it('--json reports every package and exits 0 on success; the state file makes the next run up to date', async function () {
       const ws = workspace('cli-json', ['banner']);
       const stateFile = path.join(ws, '..', 'cli-json-state.json');
-      const args = [
-        'build',
-        '--dir',
-        ws,
-        '--image',
-        buildRun.image,
-        '--state-file',
-        stateFile,
-        '--json',
-      ];
+      const args = [...cliBuild(ws, stateFile), '--json'];
       const first = await runCli(args);
       const second = await runCli(args);
       await removeBuildContainersOf(ws);
@@ -373,16 +361,13 @@ describe('build failures end with a message and leave the workspace untouched', 
       const stateFile = path.join(ws, '..', 'unreadable-state.json');
       try {
         // Root reads anything; without CAP_DAC_OVERRIDE it obeys file modes like a user.
-        const r = await runCli(
-          ['build', '--dir', ws, '--image', buildRun.image, '--state-file', stateFile, '--json'],
-          {
-            prefix: [
-              'setpriv',
-              '--bounding-set=-dac_override,-dac_read_search',
-              '--inh-caps=-dac_override,-dac_read_search',
-            ],
-          },
-        );
+        const r = await runCli([...cliBuild(ws, stateFile), '--json'], {
+          prefix: [
+            'setpriv',
+            '--bounding-set=-dac_override,-dac_read_search',
+            '--inh-caps=-dac_override,-dac_read_search',
+          ],
+        });
         assert.equal(r.code, 1, r.stderr);
         const parsed = JSON.parse(r.stdout) as {
           packages: { name: string; status: string; message: string | null }[];
