@@ -1,3 +1,5 @@
+import type { ContainerDetails, DockerClient } from '../core/docker/client';
+import { roleLabel } from '../core/nso/labels';
 import {
   removeProdContainer,
   resolveProdContainer,
@@ -5,20 +7,23 @@ import {
   volumeLossDescription,
   volumeRemoveCommand,
 } from '../core/nso/prodContainer';
-import { parseArgs, type Subcommand } from './main';
+import { parseArgs, type CliIo, type Subcommand } from './main';
 import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
 
 /**
- * `nso-workbench stop [--remove [--delete-volumes]]`: stops the workspace's
- * production container; removing it keeps its volumes unless
- * --delete-volumes says, explicitly, that NSO's data may go.
+ * `nso-workbench stop [--remove [--delete-volumes --yes]]`: stops the
+ * workspace's production container; removing it keeps its volumes unless
+ * --delete-volumes says that NSO's data may go, and --yes confirms it (as
+ * `backup restore` and `backup delete` ask): without --yes the command names
+ * the volumes and what they hold, and changes nothing.
  */
 export const stopCommand: Subcommand = {
   name: 'stop',
   summary: 'Stop NSO (--remove also removes the container; its volumes are kept)',
   usage:
-    'nso-workbench stop [--dir <workspace>] [--container <name>] [--remove] [--delete-volumes] [--json]\n' +
-    "  --delete-volumes (with --remove) deletes the container's /nso and /log volumes: CDB, backups, keys.",
+    'nso-workbench stop [--dir <workspace>] [--container <name>] [--remove [--delete-volumes --yes]] [--json]\n' +
+    "  --delete-volumes (with --remove) deletes the container's /nso and /log volumes: CDB, backups, keys.\n" +
+    '  It needs --yes; without it the command lists what would be deleted and changes nothing (exit 2).',
   async run(args, io) {
     const { values } = parseArgs({
       args,
@@ -27,6 +32,7 @@ export const stopCommand: Subcommand = {
         container: { type: 'string' },
         remove: { type: 'boolean', default: false },
         'delete-volumes': { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
       },
       strict: true,
     });
@@ -41,6 +47,11 @@ export const stopCommand: Subcommand = {
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
         throw new Error(`No NSO production container for ${dir}: nothing to stop.`);
+      }
+      if (values['delete-volumes'] && !values.yes) {
+        const volumes = await volumesToDelete(docker, details);
+        writeConfirmationNeeded(io, json, details.name, volumes);
+        return 2;
       }
       if (values.remove) {
         const removed = await removeProdContainer(docker, details.id, values['delete-volumes']);
@@ -84,3 +95,67 @@ export const stopCommand: Subcommand = {
     }
   },
 };
+
+/** A named volume of the container that removeProdContainer would delete. */
+interface DoomedVolume {
+  name: string;
+  /** Where the container mounts it: /nso or /log. */
+  destination: string;
+}
+
+/**
+ * The volumes `--delete-volumes` would delete: the container's named volumes
+ * that NSO Workbench created (the same test removeProdContainer applies), so
+ * the list shown before --yes is the list deleted after it.
+ */
+async function volumesToDelete(
+  docker: DockerClient,
+  details: ContainerDetails,
+): Promise<DoomedVolume[]> {
+  const doomed: DoomedVolume[] = [];
+  for (const m of details.mounts) {
+    if (m.type !== 'volume' || !m.name) continue;
+    try {
+      if ((await docker.inspectVolume(m.name)).labels[roleLabel] === 'prod') {
+        doomed.push({ name: m.name, destination: m.destination });
+      }
+    } catch {
+      // Gone already: nothing of it to lose.
+    }
+  }
+  return doomed;
+}
+
+/** Without --yes: what would be lost, and how to go ahead. Nothing was changed. */
+export function writeConfirmationNeeded(
+  io: CliIo,
+  json: boolean,
+  container: string,
+  volumes: readonly DoomedVolume[],
+): void {
+  const names = volumes.map((v) => v.name);
+  const loss =
+    volumes.length > 0
+      ? volumeLossDescription(names)
+      : `${container} has no volume created by NSO Workbench: none would be deleted.`;
+  if (json) {
+    io.stdout.write(
+      `${JSON.stringify({ ok: false, kind: 'confirmationNeeded', container, volumes, loss, changed: false }, null, 2)}\n`,
+    );
+    return;
+  }
+  io.stderr.write(
+    [
+      `nso-workbench stop --remove --delete-volumes deletes NSO's data: add --yes to go ahead.`,
+      ...(volumes.length > 0
+        ? [
+            'Volumes that would be deleted:',
+            ...volumes.map((v) => `  ${v.name} (${v.destination})`),
+          ]
+        : []),
+      loss,
+      `Nothing was changed: ${container} still exists, and so do its volumes.`,
+      '',
+    ].join('\n'),
+  );
+}
