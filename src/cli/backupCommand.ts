@@ -376,10 +376,7 @@ class Output {
   }
 
   private restoreFailed(f: RestoreFailure): number {
-    const commands = [
-      ...(f.canResume ? [`nso-workbench backup resume ${quote(f.journalFile)} --yes`] : []),
-      ...(f.canStart ? [`nso-workbench backup start ${quote(f.journalFile)} --yes`] : []),
-    ];
+    const { recovery, commands } = restoreRecovery(f);
     if (this.json) {
       this.io.stdout.write(
         `${JSON.stringify(
@@ -392,7 +389,7 @@ class Output {
             journal: f.journalFile,
             state: f.state ?? null,
             stateLines: f.stateLines,
-            recovery: f.recovery,
+            recovery,
             commands,
           },
           null,
@@ -400,22 +397,60 @@ class Output {
         )}\n`,
       );
     } else {
-      this.io.stderr.write(
-        [
-          `nso-workbench backup: ${f.message}`,
-          '',
-          'Where things are now:',
-          ...f.stateLines.map((l) => `  ${l}`),
-          '',
-          'To recover:',
-          ...f.recovery.map((l) => `  ${l}`),
-          ...commands.map((c) => `  $ ${c}`),
-          '',
-        ].join('\n'),
-      );
+      this.io.stderr.write(restoreFailureText(f));
     }
     return 1;
   }
+}
+
+/** What a failed restore's report is made of; a RestoreFailure is one. */
+export type RestoreFailureFacts = Pick<
+  RestoreFailure,
+  'message' | 'journalFile' | 'stateLines' | 'recovery' | 'canResume' | 'canStart'
+>;
+
+/**
+ * The recovery of a failed restore: the core's sentences, the commands that
+ * are safe now, and, when neither is there (the state could not be read, or
+ * nothing is safe to run), a sentence saying where to look, so the report
+ * never ends on an empty heading.
+ */
+export function restoreRecovery(f: RestoreFailureFacts): {
+  recovery: string[];
+  commands: string[];
+} {
+  const journal = quote(f.journalFile);
+  const commands = [
+    ...(f.canResume ? [`nso-workbench backup resume ${journal} --yes`] : []),
+    ...(f.canStart ? [`nso-workbench backup start ${journal} --yes`] : []),
+  ];
+  const recovery = [...f.recovery];
+  if (recovery.length === 0 && commands.length === 0) {
+    recovery.push(
+      'Neither resuming the restore nor starting the container is known to be safe now, so no ' +
+        'command is offered. Look at the journal: it records the container configuration, the ' +
+        'backup and the steps done. Check the container with `docker ps -a` and its /nso volume ' +
+        'before starting NSO.',
+    );
+  }
+  return { recovery, commands };
+}
+
+/** The text report of a failed restore: what happened, where things are, how to recover. */
+export function restoreFailureText(f: RestoreFailureFacts): string {
+  const { recovery, commands } = restoreRecovery(f);
+  return [
+    `nso-workbench backup: ${f.message}`,
+    '',
+    'Where things are now:',
+    ...f.stateLines.map((l) => `  ${l}`),
+    '',
+    'To recover:',
+    ...recovery.map((l) => `  ${l}`),
+    ...commands.map((c) => `  $ ${c}`),
+    `  Journal: ${f.journalFile}`,
+    '',
+  ].join('\n');
 }
 
 function quote(file: string): string {
