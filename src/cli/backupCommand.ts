@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 import type { DockerClient } from '../core/docker';
@@ -112,6 +113,9 @@ export const backupCommand: Subcommand = {
       ? path.resolve(values['state-dir'])
       : defaultRestoreStateDir(io.env);
     try {
+      // Host paths first: a typo is reported before any Docker work, in words.
+      if (action === 'import') await checkImportFile(path.resolve(operands[0]!));
+      if (action === 'download') await checkDownloadFolder(path.resolve(operands[1]!));
       const ws = await openWorkspace(values, io);
       const docker = ws.docker();
 
@@ -238,6 +242,53 @@ function secretsFromEnvironment(env: NodeJS.ProcessEnv): SecretProvider {
         .map((v) => env[v])
         .find((value) => value !== undefined),
     );
+}
+
+/** `backup import <file>`: the file must exist and be a file; nothing is imported otherwise. */
+async function checkImportFile(file: string): Promise<void> {
+  const stat = await fs.stat(file).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return undefined;
+    throw hostPathError(error, file, 'Nothing was imported.');
+  });
+  if (stat === undefined) {
+    throw new BackupError('notFound', `No such file: ${file}. Nothing was imported.`);
+  }
+  if (!stat.isFile()) {
+    throw new BackupError('notFound', `${file} is not a file. Nothing was imported.`);
+  }
+}
+
+/**
+ * `backup download <name> <dir>`: a missing folder is created (as the
+ * Backups view does); a path that is something else is refused up front.
+ */
+async function checkDownloadFolder(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch((error: unknown) => {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw hostPathError(error, dir, 'Nothing was downloaded.');
+  });
+  if (stat !== undefined && !stat.isDirectory()) {
+    throw new BackupError('exists', `${dir} is not a folder. Nothing was downloaded.`);
+  }
+}
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A host file system error in words, instead of `EACCES: permission denied, stat '…'`. */
+function hostPathError(error: unknown, file: string, outcome: string): Error {
+  const code = errnoCode(error);
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'ENOTDIR'
+        ? 'a part of the path is not a folder'
+        : error instanceof Error
+          ? error.message
+          : String(error);
+  return new Error(`Cannot use ${file}: ${why}. ${outcome}`);
 }
 
 /** The container named, or the one labelled as this workspace's production container. */
