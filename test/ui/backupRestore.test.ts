@@ -19,6 +19,7 @@ import {
   startNso,
 } from '../docker/backupSupport';
 import { uiSession } from './session';
+import { toast } from './support';
 import type { Workbench } from './workbench';
 
 const uiTimeoutMs = 30_000;
@@ -118,13 +119,6 @@ async function dialog(page: Page, message: RegExp, timeoutMs = uiTimeoutMs) {
       await box.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
     },
   };
-}
-
-function toast(page: Page, text: RegExp): Locator {
-  return page
-    .locator('.notifications-toasts .notification-toast')
-    .filter({ hasText: text })
-    .first();
 }
 
 async function waitForToast(

@@ -20,17 +20,11 @@ import {
   testName,
 } from '../docker/reloadSupport';
 import { uiSession } from './session';
+import { toast } from './support';
 import type { Workbench } from './workbench';
 
 const uiTimeoutMs = 30_000;
 const startTimeoutMs = 300_000;
-
-function toast(page: Page, text: RegExp): Locator {
-  return page
-    .locator('.notifications-toasts .notification-toast')
-    .filter({ hasText: text })
-    .first();
-}
 
 function statusBarText(page: Page, text: RegExp): Locator {
   return page.locator('.part.statusbar .statusbar-item').filter({ hasText: text }).first();
