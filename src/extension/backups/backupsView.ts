@@ -9,6 +9,7 @@ import {
   openBackupAccess,
   type BackupEntry,
 } from '../../core/nso/backup';
+import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
 
 /**
@@ -247,7 +248,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
       ? `${c.name} · ${c.state.running ? 'running' : `stopped${state.viaHelper ? ' (read through a helper container)' : ''}`}`
       : undefined;
     this.tree.description = c
-      ? `${state.entries.filter((e) => e.kind === 'backup').length} backups`
+      ? quantity(state.entries.filter((e) => e.kind === 'backup').length, 'backup')
       : '';
   }
 

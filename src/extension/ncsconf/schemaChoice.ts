@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { nsoImageCandidates, type LocalImage } from '../../core/nso/images';
 import { copySchemaFromImage, SchemaNotInImageError } from '../../core/nso/schemaSource';
 import type { SchemaSource } from '../../shared/ncsConfProtocol';
+import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
 import { toAbortSignal } from '../context';
 
@@ -77,7 +78,7 @@ export async function loadSchemaFromImage(
     };
     await ctx.extension.globalState.update(storedSchemaKey, source);
     ctx.log.info(
-      `ncs.conf schema: ${result.files.length} YANG files from ${image} in ${result.dir}`,
+      `ncs.conf schema: ${quantity(result.files.length, 'YANG file')} from ${image} in ${result.dir}`,
     );
     return source;
   } catch (err) {

@@ -10,6 +10,7 @@ import type { LastBuildResult } from '../../core/build/buildState';
 import type { NsoHealth } from '../../core/nso/health';
 import type { OperStatus } from '../../core/nso/reloadOutput';
 import { PackageRuntimeStates } from '../../core/packages/runtimeStates';
+import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
 
 type Node = FolderNode | PackageNode;
@@ -225,7 +226,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'folder') {
       const item = new vscode.TreeItem(node.folder.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.description = `${node.result.packages.length} packages`;
+      item.description = quantity(node.result.packages.length, 'package');
       item.iconPath = vscode.ThemeIcon.Folder;
       return item;
     }
@@ -262,7 +263,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
     if (build?.lastResult && build.lastBuiltAt !== undefined) {
       const when = new Date(build.lastBuiltAt).toLocaleString();
       const seconds = ((build.lastDurationMs ?? 0) / 1000).toFixed(1);
-      const counts = `${build.errors ?? 0} errors, ${build.warnings ?? 0} warnings`;
+      const counts = `${quantity(build.errors ?? 0, 'error')}, ${quantity(build.warnings ?? 0, 'warning')}`;
       md.appendMarkdown(
         `Last build: **${build.lastResult}** ${when} (${seconds} s, ${counts})\n\n`,
       );
