@@ -4,16 +4,15 @@ import * as path from 'node:path';
 import type { DockerClient } from '../core/docker';
 import {
   BackupError,
-  backupHelperLabel,
   deleteBackup,
   formatBytes,
   isBackupError,
   listBackups,
   openBackupAccess,
-  runningRestore,
   takeBackup,
   type BackupEntry,
 } from '../core/nso/backup';
+import { restoringError, restoringFor } from '../core/nso/restoreLock';
 import {
   defaultRestoreStateDir,
   executeRestore,
@@ -302,14 +301,8 @@ async function resolveContainer(
   const running = found.filter((c) => c.state === 'running');
   const pick = running[0] ?? found[0];
   if (pick === undefined) {
-    const restore = await runningRestore(docker, workspace);
-    if (restore !== undefined) {
-      throw new BackupError(
-        'notRunning',
-        `A restore into ${restore.labels[backupHelperLabel] ?? 'the production container'} is running ` +
-          `(container ${restore.name}); the production container comes back when it ends. Try again then.`,
-      );
-    }
+    const restoring = await restoringFor(docker, workspace);
+    if (restoring !== undefined) throw restoringError(restoring);
     throw new BackupError(
       'notFound',
       `No production container is labelled for ${workspace}: pass --container <name|id> ` +

@@ -19,7 +19,6 @@ import {
   isBackupError,
   listBackups,
   openBackupAccess,
-  startHelper,
   takeBackup,
   type BackupEntry,
 } from '../../src/core/nso/backup';
@@ -311,41 +310,6 @@ describe('NSO backup files in the production container', function () {
     const created = await cli(['create', '--container', nso]);
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /Backup ncs-6\.4\.1@.*\.backup\.gz created \(/);
-  });
-
-  it("says a restore is running while the workspace's container is away for one", async () => {
-    const elsewhere = path.join(hostDir, 'restoring');
-    fs.mkdirSync(elsewhere);
-    const prod = await startNso(
-      'restoring',
-      Object.entries(workbenchLabels('prod', elsewhere)).flatMap(([k, v]) => [
-        '--label',
-        `${k}=${v}`,
-      ]),
-    );
-    // What a restore leaves while ncs-backup --restore runs: the production
-    // container removed, the one-off restore container made from its details.
-    const restore = await startHelper(dockerClient, await dockerClient.inspectContainer(prod), {
-      purpose: 'restore',
-    });
-    try {
-      await dockerOk(['rm', '-f', prod]);
-      const busy = await cli(['create', '--dir', elsewhere]);
-      assert.equal(busy.code, 1, busy.stdout);
-      assert.match(
-        busy.stderr,
-        new RegExp(
-          `A restore into ${prod} is running \\(container ${prod}-backup-restore-\\w+\\); .* Try again then\\.`,
-        ),
-      );
-    } finally {
-      await docker(['rm', '-f', restore]);
-    }
-    const gone = await cli(['create', '--dir', elsewhere]);
-    assert.match(
-      gone.stderr,
-      /No production container is labelled for .*restoring: pass --container/,
-    );
   });
 
   it('says the disk is full when ncs-backup cannot write, and keeps what was there', async () => {

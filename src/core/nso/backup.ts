@@ -7,15 +7,10 @@
 // the same commands run in a short-lived helper container from the same
 // image with the same mounts (see openBackupAccess).
 
-import type {
-  ContainerDetails,
-  ContainerSpec,
-  ContainerSummary,
-  DockerClient,
-  ExecResult,
-} from '../docker/client';
+import type { ContainerDetails, ContainerSpec, DockerClient, ExecResult } from '../docker/client';
 import { isDockerError } from '../docker/errors';
 import { workspaceLabel } from './labels';
+import { assertNotRestoring } from './restoreLock';
 import { parseBackupName, parseBackupOutput, parseNcsVersion } from './statusOutput';
 
 /** The persistent root of the production image; the restore works on what is mounted here. */
@@ -474,6 +469,8 @@ export async function openBackupAccess(
   options: RunOptions & { forceHelper?: boolean } = {},
 ): Promise<BackupAccess> {
   const details = await docker.inspectContainer(container, { signal: options.signal });
+  // A restore moves /nso/run and recreates the container meanwhile.
+  await assertNotRestoring(docker, details.name);
   if (details.state.running && !details.state.paused && options.forceHelper !== true) {
     return { container: details.id, viaHelper: false, close: () => Promise.resolve() };
   }
@@ -523,21 +520,6 @@ export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): C
     healthcheck: { test: ['NONE'] },
     init: true,
   };
-}
-
-/**
- * The running one-off restore container of a workspace's production
- * container, if a restore is under way (from this or another process).
- */
-export async function runningRestore(
-  docker: DockerClient,
-  workspace: string,
-): Promise<ContainerSummary | undefined> {
-  const found = await docker.listContainers({
-    all: false,
-    labels: { [workspaceLabel]: workspace, [backupHelperPurposeLabel]: 'restore' },
-  });
-  return found[0];
 }
 
 export async function startHelper(

@@ -70,6 +70,7 @@ import {
   type RecordedContainer,
 } from './containerConfig';
 import { parseRestoreOutput } from './statusOutput';
+import { acquireRestoreLock, releaseRestoreLock, type LockedContainer } from './restoreLock';
 import { startFailureHints, startLogs } from './prodContainer';
 import { isSecretName } from '../../ncsconf/variables';
 
@@ -829,24 +830,30 @@ export async function executeRestore(
     );
   }
   const details = await docker.inspectContainer(plan.containerId, { signal: options.signal });
-  const record = recordContainer(details);
-  const journal: RestoreJournal = {
-    format: 2,
-    file: path.join(
-      options.stateDir,
-      `restore-${details.name.replace(/[^\w.-]/g, '_')}-${timestamp()}.json`,
-    ),
-    startedAt: new Date().toISOString(),
-    record,
-    backup: { name: plan.backup.name, path: plan.backup.path, sizeBytes: plan.backup.sizeBytes },
-    existingBackups: plan.existingBackups,
-    answerConfigDir: plan.configDirMount === undefined,
-    completed: [],
-    status: 'running',
-  };
-  await saveJournal(journal);
-  await complete(journal, 'record', `saved to ${journal.file}`);
-  return runSteps(docker, journal, { ...options, takeSafetyBackup: options.safetyBackup ?? true });
+  // Before anything is written: a second restore of the same container stops here.
+  return withRestoreLock(docker, details, async () => {
+    const record = recordContainer(details);
+    const journal: RestoreJournal = {
+      format: 2,
+      file: path.join(
+        options.stateDir,
+        `restore-${details.name.replace(/[^\w.-]/g, '_')}-${timestamp()}.json`,
+      ),
+      startedAt: new Date().toISOString(),
+      record,
+      backup: { name: plan.backup.name, path: plan.backup.path, sizeBytes: plan.backup.sizeBytes },
+      existingBackups: plan.existingBackups,
+      answerConfigDir: plan.configDirMount === undefined,
+      completed: [],
+      status: 'running',
+    };
+    await saveJournal(journal);
+    await complete(journal, 'record', `saved to ${journal.file}`);
+    return runSteps(docker, journal, {
+      ...options,
+      takeSafetyBackup: options.safetyBackup ?? true,
+    });
+  });
 }
 
 /** Continues a failed restore from its journal. */
@@ -862,19 +869,21 @@ export async function resumeRestore(
   if (journal.status === 'done') {
     throw new BackupError('ncsBackup', `The restore in ${journalFile} has already completed.`);
   }
-  // The container is created again unless the restore is done and the
-  // recorded container still exists: then its values are needed, asked for
-  // before anything changes.
-  if (
-    !done(journal, 'restore') ||
-    (await inspectOrUndefined(docker, journal.record.name)) === undefined
-  ) {
-    await supplySecrets(journal, options.secrets);
-  }
-  journal.status = 'running';
-  delete journal.failure;
-  await saveJournal(journal);
-  return runSteps(docker, journal, { ...options, takeSafetyBackup: false });
+  return withRestoreLock(docker, journal.record, async () => {
+    // The container is created again unless the restore is done and the
+    // recorded container still exists: then its values are needed, asked for
+    // before anything changes.
+    if (
+      !done(journal, 'restore') ||
+      (await inspectOrUndefined(docker, journal.record.name)) === undefined
+    ) {
+      await supplySecrets(journal, options.secrets);
+    }
+    journal.status = 'running';
+    delete journal.failure;
+    await saveJournal(journal);
+    return runSteps(docker, journal, { ...options, takeSafetyBackup: false });
+  });
 }
 
 /**
@@ -894,29 +903,45 @@ export async function startFromJournal(
 ): Promise<{ containerId: string; recreated: boolean; differences: string[] }> {
   const { secrets, ...dockerOptions } = options;
   const journal = await loadJournal(journalFile);
-  const state = await inspectRestoreState(docker, journal);
-  if (state.runDirPresent !== true) {
-    throw new BackupError(
-      'ncsBackup',
-      `${runDir} is missing or empty (or could not be read): starting NSO now would begin with ` +
-        `an empty CDB. Resume the restore instead.`,
-    );
+  return withRestoreLock(docker, journal.record, async () => {
+    const state = await inspectRestoreState(docker, journal);
+    if (state.runDirPresent !== true) {
+      throw new BackupError(
+        'ncsBackup',
+        `${runDir} is missing or empty (or could not be read): starting NSO now would begin with ` +
+          `an empty CDB. Resume the restore instead.`,
+      );
+    }
+    let containerId: string;
+    let recreated = false;
+    if (state.containerExists) {
+      const details = await docker.inspectContainer(journal.record.name, dockerOptions);
+      containerId = details.id;
+      await docker.startContainer(containerId, dockerOptions);
+    } else {
+      await supplySecrets(journal, secrets);
+      containerId = await recreateContainer(docker, journal.record, dockerOptions);
+      recreated = true;
+      journal.recreatedIds = [...(journal.recreatedIds ?? []), containerId];
+      await saveJournal(journal);
+    }
+    const details = await waitHealthy(docker, containerId, journal.record, dockerOptions);
+    return { containerId, recreated, differences: compareWithJournal(journal, details) };
+  });
+}
+
+/** Runs `action` holding the restore lock of the production container (restoreLock.ts). */
+async function withRestoreLock<T>(
+  docker: DockerClient,
+  production: LockedContainer,
+  action: () => Promise<T>,
+): Promise<T> {
+  const lock = await acquireRestoreLock(docker, production);
+  try {
+    return await action();
+  } finally {
+    await releaseRestoreLock(docker, lock).catch(() => undefined);
   }
-  let containerId: string;
-  let recreated = false;
-  if (state.containerExists) {
-    const details = await docker.inspectContainer(journal.record.name, dockerOptions);
-    containerId = details.id;
-    await docker.startContainer(containerId, dockerOptions);
-  } else {
-    await supplySecrets(journal, secrets);
-    containerId = await recreateContainer(docker, journal.record, dockerOptions);
-    recreated = true;
-    journal.recreatedIds = [...(journal.recreatedIds ?? []), containerId];
-    await saveJournal(journal);
-  }
-  const details = await waitHealthy(docker, containerId, journal.record, dockerOptions);
-  return { containerId, recreated, differences: compareWithJournal(journal, details) };
 }
 
 /**

@@ -12,6 +12,12 @@ export const roleLabel = 'org.nso-workbench.role';
 /** The workspace folder (its file-system path on the host) the container belongs to. */
 export const workspaceLabel = 'org.nso-workbench.workspace';
 
+/**
+ * On the never-started container that locks a production container while a
+ * restore runs (restoreLock.ts): the production container's name.
+ */
+export const restoreLockLabel = 'org.nso-workbench.restore-lock-of';
+
 /** Compose puts this on every container of a project; we group NSO containers by it. */
 export const composeProjectLabel = 'com.docker.compose.project';
 

@@ -28,6 +28,7 @@ import {
   workspaceContainerName,
   workspaceLabel,
 } from './labels';
+import { assertNotRestoring } from './restoreLock';
 
 /** Where NSO loads packages from in Cisco's production image. */
 export const containerPackagesDir = '/nso/run/packages';
@@ -323,6 +324,8 @@ export async function startProdContainer(
   }
 
   const name = settings.containerName?.trim() || prodContainerName(settings.workspaceFolder);
+  // A restore has this container stopped or removed and recreates it itself.
+  await assertNotRestoring(docker, name);
   const volumes = prodVolumeNames(name);
   const startPeriodS = settings.healthStartPeriodS ?? defaultHealthStartPeriodS;
   const spec = buildSpec(settings, image, imageDetails, name, volumes, ports, startPeriodS);

@@ -30,6 +30,7 @@ import {
   type ReloadPlan,
   type ReloadStrategy,
 } from './reloadPlan';
+import { assertNotRestoring } from './restoreLock';
 
 // ---------------------------------------------------------------------------
 // What NSO has loaded, remembered per container
@@ -228,6 +229,8 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       `Container ${details.name} is not running (${details.state.status}): start NSO first. Nothing was reloaded.`,
     );
   }
+  // A restore recreates this container and waits for it: a reload now would race it.
+  await assertNotRestoring(req.docker, details.name);
   const containerId = details.id;
   const startedAt = details.state.startedAt?.toISOString() ?? '';
   // Later steps talk to the container by id and skip asking Docker again.

@@ -11,6 +11,7 @@ import {
 } from '../../core/nso/backup';
 import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
+import { isRestoringError } from '../../core/nso/restoreLock';
 
 /**
  * Which container is a folder's production container. The extension's
@@ -160,8 +161,9 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!isDockerError(error) && !isBackupError(error)) this.ctx.log.error(error as Error);
-      else this.ctx.log.warn(`Backups of ${folder.name}: ${message}`);
+      if (!isDockerError(error) && !isBackupError(error) && !isRestoringError(error)) {
+        this.ctx.log.error(error as Error);
+      } else this.ctx.log.warn(`Backups of ${folder.name}: ${message}`);
       return { ...(container ? { container } : {}), entries: [], viaHelper: false, error: message };
     }
   }

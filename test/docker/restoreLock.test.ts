@@ -1,0 +1,218 @@
+// While a restore runs, the workspace's NSO is neither started, reloaded nor
+// backed up by anyone else (the extension, the command line, another window):
+// the restore lock (src/core/nso/restoreLock.ts) on a real engine, with the
+// NSO simulator image.
+
+import * as assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { backupCommand } from '../../src/cli/backupCommand';
+import type { DockerClient } from '../../src/core/docker';
+import { isDockerError } from '../../src/core/docker/errors';
+import { openBackupAccess, takeBackup } from '../../src/core/nso/backup';
+import { executeRestore, planRestore } from '../../src/core/nso/backupRestore';
+import { workbenchLabels } from '../../src/core/nso/labels';
+import { NcsCli } from '../../src/core/nso/ncsCli';
+import { startProdContainer } from '../../src/core/nso/prodContainer';
+import { MemoryLoadedStateStore, reloadPackages } from '../../src/core/nso/reload';
+import {
+  acquireRestoreLock,
+  assertNotRestoring,
+  isRestoringError,
+  releaseRestoreLock,
+  restoreLockName,
+} from '../../src/core/nso/restoreLock';
+import { cleanup, client, createVolume, prodImage, startNso } from './backupSupport';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const text = (): { stream: Writable; text: () => string } => {
+    let out = '';
+    return {
+      stream: new Writable({
+        write(chunk: Buffer, _enc, done) {
+          out += chunk.toString();
+          done();
+        },
+      }),
+      text: () => out,
+    };
+  };
+  const out = text();
+  const err = text();
+  const code = await backupCommand.run(args, {
+    stdout: out.stream,
+    stderr: err.stream,
+    env: process.env,
+  });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/** Resolves to the error `work` was refused with, which must be the restore lock's. */
+async function refusedForRestore(work: Promise<unknown>, nso: string): Promise<Error> {
+  const error = await work.then(
+    () => assert.fail('expected a refusal while the restore holds the container'),
+    (e: unknown) => e as Error,
+  );
+  assert.ok(isRestoringError(error), `not the restore lock's refusal: ${error.message}`);
+  assert.match(error.message, new RegExp(`A restore of ${nso} is under way`));
+  assert.match(error.message, new RegExp(`docker rm ${nso}-restore-lock`));
+  return error;
+}
+
+async function lockExists(docker: DockerClient, nso: string): Promise<boolean> {
+  try {
+    await docker.inspectContainer(restoreLockName(nso));
+    return true;
+  } catch (error) {
+    if (isDockerError(error, 'notFound')) return false;
+    throw error;
+  }
+}
+
+describe('The restore lock: nothing else touches NSO while a restore runs', function () {
+  this.timeout(300_000);
+  let docker: DockerClient;
+  let hostDir: string;
+  let workspace: string;
+  let nso = '';
+
+  before(async () => {
+    docker = client();
+    hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backuptest-lock-'));
+    workspace = path.join(hostDir, 'workspace');
+    fs.mkdirSync(path.join(workspace, 'packages'), { recursive: true });
+    const volume = await createVolume('locknso');
+    nso = await startNso('lock', [
+      '-v',
+      `${volume}:/nso`,
+      ...Object.entries(workbenchLabels('prod', workspace)).flatMap(([k, v]) => [
+        '--label',
+        `${k}=${v}`,
+      ]),
+    ]);
+  });
+
+  after(async () => {
+    await cleanup();
+    fs.rmSync(hostDir, { recursive: true, force: true });
+  });
+
+  it('is taken once: a second restore of the same container is refused', async () => {
+    const details = await docker.inspectContainer(nso);
+    const lock = await acquireRestoreLock(docker, details);
+    try {
+      await refusedForRestore(acquireRestoreLock(docker, details), nso);
+    } finally {
+      await releaseRestoreLock(docker, lock);
+    }
+    assert.equal(await lockExists(docker, nso), false);
+    // Given back, it can be taken again.
+    await releaseRestoreLock(docker, await acquireRestoreLock(docker, details));
+  });
+
+  it('refuses Start NSO, a reload and backup access while held, and says how to clear it', async () => {
+    const details = await docker.inspectContainer(nso);
+    const lock = await acquireRestoreLock(docker, details);
+    try {
+      await refusedForRestore(
+        startProdContainer(docker, {
+          workspaceFolder: workspace,
+          packagesDir: path.join(workspace, 'packages'),
+          image: prodImage,
+          containerName: nso,
+        }),
+        nso,
+      );
+      await refusedForRestore(
+        reloadPackages({
+          docker,
+          cli: new NcsCli(docker),
+          container: nso,
+          workspaceFolder: workspace,
+          adminUser: 'admin',
+          strategy: 'full',
+          store: new MemoryLoadedStateStore(),
+        }),
+        nso,
+      );
+      await refusedForRestore(openBackupAccess(docker, nso), nso);
+      const create = await cli(['create', '--container', nso]);
+      assert.equal(create.code, 1, create.stdout);
+      assert.match(create.stderr, new RegExp(`A restore of ${nso} is under way`));
+    } finally {
+      await releaseRestoreLock(docker, lock);
+    }
+    // Without the lock the same access works.
+    const access = await openBackupAccess(docker, nso);
+    await access.close();
+  });
+
+  it("names the restore on the command line when it has the workspace's container away", async () => {
+    // A restore between removing the container and creating it again: only its lock is left.
+    const elsewhere = path.join(hostDir, 'restoring');
+    fs.mkdirSync(elsewhere);
+    const away = `${nso}-away`;
+    const details = await docker.inspectContainer(nso);
+    const lock = await acquireRestoreLock(docker, {
+      name: away,
+      imageId: details.imageId,
+      labels: workbenchLabels('prod', elsewhere),
+    });
+    try {
+      const list = await cli(['list', '--dir', elsewhere]);
+      assert.equal(list.code, 1, list.stdout);
+      assert.match(list.stderr, new RegExp(`A restore of ${away} is under way`));
+    } finally {
+      await releaseRestoreLock(docker, lock);
+    }
+    const none = await cli(['list', '--dir', elsewhere]);
+    assert.match(
+      none.stderr,
+      /No production container is labelled for .*restoring: pass --container/,
+    );
+  });
+
+  it('is held by a restore from its first step to NSO healthy again, then given back', async () => {
+    const taken = await takeBackup(docker, nso);
+    const plan = await planRestore(docker, nso, taken.entry.name);
+    const stateDir = path.join(hostDir, 'state');
+    const refusals: string[] = [];
+    const tried: Promise<void>[] = [];
+    const report = await executeRestore(docker, plan, {
+      stateDir,
+      safetyBackup: false,
+      onProgress: (p) => {
+        // Start NSO while ncs-backup --restore runs (seconds: a container starts
+        // and unpacks): what broke restores before the lock.
+        if (p.step === 'restore') {
+          tried.push(
+            refusedForRestore(
+              startProdContainer(docker, {
+                workspaceFolder: workspace,
+                packagesDir: path.join(workspace, 'packages'),
+                image: prodImage,
+                containerName: nso,
+              }),
+              nso,
+            ).then((e) => void refusals.push(`${p.step}: ${e.message.slice(0, 40)}`)),
+          );
+        }
+        // Still held while the recreated container becomes healthy.
+        if (p.step === 'healthy') {
+          tried.push(
+            refusedForRestore(assertNotRestoring(docker, nso), nso).then(
+              (e) => void refusals.push(`${p.step}: ${e.message.slice(0, 40)}`),
+            ),
+          );
+        }
+      },
+    });
+    await Promise.all(tried);
+    assert.equal(refusals.length, 2, refusals.join('\n'));
+    assert.equal(report.container, nso);
+    assert.equal(await lockExists(docker, nso), false);
+  });
+});
