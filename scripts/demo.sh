@@ -8,7 +8,8 @@
 #   --background  leave code-server running and print how to stop it
 #   --skip-setup  do not run scripts/setup-all.sh (already done)
 #   --fresh       recreate the demo workspace from sample/ (default: keep it)
-#   --stop        stop a code-server started with --background
+#   --stop        stop a code-server started with --background (give it the
+#                 same DEMO_STATE_DIR as the start)
 # Env: PORT (default 8080; a free port in 18100-18999 when it is taken),
 #      DEMO_DIR (default ~/nso-workbench-demo): the workspace,
 #      DEMO_STATE_DIR (default ~/.local/share/nso-workbench-demo): profile, log, pid.
@@ -21,6 +22,15 @@ cd "$REPO_ROOT"
 DEMO_DIR="${DEMO_DIR:-$HOME/nso-workbench-demo}"
 STATE_DIR="${DEMO_STATE_DIR:-$HOME/.local/share/nso-workbench-demo}"
 PID_FILE="$STATE_DIR/code-server.pid"
+# How to stop this demo: --stop finds it by its pid file, so a demo under its
+# own DEMO_STATE_DIR is stopped with that variable set (DEMO_DIR plays no part).
+stop_hint() {
+  if [ -n "${DEMO_STATE_DIR:-}" ]; then
+    printf 'DEMO_STATE_DIR=%q bash scripts/demo.sh --stop' "$(cd "$STATE_DIR" 2>/dev/null && pwd || echo "$STATE_DIR")"
+  else
+    printf 'bash scripts/demo.sh --stop'
+  fi
+}
 LOG_FILE="$STATE_DIR/code-server.log"
 START_TIMEOUT_S=60
 
@@ -43,7 +53,8 @@ for arg in "$@"; do
       exit 0
       ;;
     -h | --help)
-      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      # The comment block at the top, and nothing after it.
+      awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"
       exit 0
       ;;
     *) die "unknown argument: $arg (see --help)" ;;
@@ -51,7 +62,7 @@ for arg in "$@"; do
 done
 
 if [ -f "$PID_FILE" ] && kill -0 -- "-$(cat "$PID_FILE")" 2>/dev/null; then
-  die "a demo code-server is already running (pgid $(cat "$PID_FILE")): bash scripts/demo.sh --stop"
+  die "a demo code-server is already running (pgid $(cat "$PID_FILE")): $(stop_hint)"
 fi
 
 t0=$(now_us)
@@ -141,7 +152,7 @@ echo "  NSO Workbench demo: $url"
 echo
 if [ $background = 1 ]; then
   echo "  code-server runs in the background (process group $pgid)."
-  echo "  Stop it with: bash scripts/demo.sh --stop"
+  echo "  Stop it with: $(stop_hint)"
   exit 0
 fi
 echo "  Press Ctrl-C to stop."
