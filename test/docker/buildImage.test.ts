@@ -5,6 +5,7 @@ import * as path from 'node:path';
 
 import { corpusPath, repoRoot } from '../helpers/paths';
 import { dockerCommand, dockerCommandOk, type DockerResult } from './helpers/dockerCommand';
+import { yangFileNames } from './helpers/yangFiles';
 
 /*
  * The NSO simulator build image (images/build) against what Cisco's
@@ -203,13 +204,7 @@ interface Breakage {
 }
 
 function yangFiles(pkgDir: string): string[] {
-  const dir = path.join(pkgDir, 'src', 'yang');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yang'))
-    .sort()
-    .map((f) => `yang/${f}`);
+  return yangFileNames(pkgDir).map((f) => `yang/${f}`);
 }
 
 /** Removes the ';' of the first `type x;` statement: a missing-semicolon syntax error. */

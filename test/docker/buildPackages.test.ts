@@ -15,6 +15,7 @@ import { containerPackagesDir, packagesDirLabel } from '../../src/core/nso/build
 import { roleLabel, workspaceLabel } from '../../src/core/nso/labels';
 import { corpusPath, repoRoot } from '../helpers/paths';
 import { buildImageTag, BuildTestRun } from './helpers/buildRun';
+import { yangFileNames } from './helpers/yangFiles';
 
 /*
  * Package builds against the NSO simulator build image, as the extension and
@@ -89,13 +90,7 @@ interface Breakage {
 }
 
 function yangFiles(pkgDir: string): string[] {
-  const dir = path.join(pkgDir, 'src', 'yang');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yang'))
-    .sort()
-    .map((f) => path.join(dir, f));
+  return yangFileNames(pkgDir).map((f) => path.join(pkgDir, 'src', 'yang', f));
 }
 
 function editLines(file: string, edit: (lines: string[]) => number): number {
