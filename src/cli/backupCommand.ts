@@ -53,7 +53,7 @@ const usage = [
  */
 export const backupCommand: Subcommand = {
   name: 'backup',
-  summary: 'List, take, restore, download, import and delete NSO backups',
+  summary: 'List, create, restore, download, import and delete NSO backups',
   usage,
   async run(args, io) {
     let parsed;
