@@ -119,7 +119,7 @@ describe('reload of the corpus packages in the production container', function (
       const refused = await reload({ redeploy: 'python-test-package' });
       assert.equal(refused.status, 'needsFullReload');
       assert.equal(refused.transcript, '', 'nothing was sent to NSO');
-      assert.match(refused.message, /package-meta-data\.xml changed .*Reload Packages/);
+      assert.match(refused.message, /package-meta-data\.xml changed .*reload the packages instead/);
     } finally {
       fs.writeFileSync(meta, original);
     }

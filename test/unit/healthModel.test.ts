@@ -287,6 +287,16 @@ describe('NSO health: assessment', () => {
     );
   });
 
+  it('paused: says paused, not stopped, and offers a restart', () => {
+    const h = assessHealth({ now: t0, engine: live, container: details({ status: 'paused' }) });
+    assert.equal(statusWords(h, t0), 'NSO paused');
+    assert.equal(h.summary, 'NSO is paused');
+    assert.deepEqual(
+      h.problems.map((p) => [p.id, p.fixes.map((f) => f.kind)]),
+      [['paused', ['restartContainer']]],
+    );
+  });
+
   it('an activity shows over the state, and a failed build or reload is a problem', () => {
     const d = details({ health: 'healthy' });
     const h = assessHealth({

@@ -694,6 +694,7 @@ export function statusWords(health: NsoHealth, now: number): string {
     case 'noContainer':
       return health.removed ? 'NSO: container removed' : 'NSO: no container';
     case 'stopped': {
+      if (health.container?.state === 'paused') return 'NSO paused';
       const code = health.container?.exitCode;
       return code !== undefined && code !== 0 ? `NSO stopped (exit ${code})` : 'NSO stopped';
     }

@@ -19,7 +19,9 @@ export type NcsCliFailureKind =
   /** NSO refused the user: unknown with local authentication, or no access. */
   | 'accessDenied'
   /** The container is not running, or stopped while ncs_cli ran. */
-  | 'containerStopped';
+  | 'containerStopped'
+  /** The container is paused (`docker pause`): nothing in it runs. */
+  | 'containerPaused';
 
 export class NcsCliError extends Error {
   constructor(
@@ -131,13 +133,17 @@ export class NcsCli {
     if (failure) {
       // A session cut short by the container stopping looks like any other
       // broken connection: ask Docker which it was.
-      if (failure.kind === 'notRunning' && !(await this.isRunning(container))) {
-        throw stoppedError(container, transcript);
+      if (failure.kind === 'notRunning') {
+        const now = await this.state(container);
+        if (now.paused) throw pausedError(now.name, transcript);
+        if (!now.running) throw stoppedError(now.name, transcript);
       }
       throw new NcsCliError(failure.kind, failure.message, transcript);
     }
-    if (result.exitCode !== 0 && !(await this.isRunning(container))) {
-      throw stoppedError(container, transcript);
+    if (result.exitCode !== 0) {
+      const now = await this.state(container);
+      if (now.paused) throw pausedError(now.name, transcript);
+      if (!now.running) throw stoppedError(now.name, transcript);
     }
     return {
       exitCode: result.exitCode,
@@ -208,11 +214,18 @@ export class NcsCli {
     return tool;
   }
 
-  private async isRunning(container: string): Promise<boolean> {
+  /**
+   * Whether the container still runs (a paused one does not), and its name
+   * for messages: callers often know it only by id.
+   */
+  private async state(
+    container: string,
+  ): Promise<{ running: boolean; paused: boolean; name: string }> {
     try {
-      return (await this.docker.inspectContainer(container)).state.running;
+      const d = await this.docker.inspectContainer(container);
+      return { running: d.state.running && !d.state.paused, paused: d.state.paused, name: d.name };
     } catch {
-      return false;
+      return { running: false, paused: false, name: container };
     }
   }
 
@@ -221,11 +234,21 @@ export class NcsCli {
     if (isDockerError(error, 'notFound')) {
       return new NcsCliError('containerStopped', `Container ${container} no longer exists.`);
     }
-    if (isDockerError(error, 'conflict') || !(await this.isRunning(container))) {
-      return stoppedError(container, error instanceof Error ? error.message : String(error));
-    }
+    const now = await this.state(container);
+    const said = error instanceof Error ? error.message : String(error);
+    if (now.paused) return pausedError(now.name, said);
+    if (isDockerError(error, 'conflict') || !now.running) return stoppedError(now.name, said);
     return error;
   }
+}
+
+/** Docker refuses `exec` in a paused container; NSO is frozen, not gone. */
+export function pausedError(container: string, output = ''): NcsCliError {
+  return new NcsCliError(
+    'containerPaused',
+    `Container ${container} is paused, so NSO cannot answer: unpause it (docker unpause ${container}) and try again. Nothing was sent to NSO.`,
+    output,
+  );
 }
 
 function stoppedError(container: string, output: string): NcsCliError {

@@ -336,6 +336,12 @@ export async function startProdContainer(
   let outdated = false;
   let id: string | undefined;
   for (const c of await findProdContainers(docker, settings.workspaceFolder, signal)) {
+    if (c.state === 'paused') {
+      // Docker starts, stops and removes no paused container; unpausing is the user's call.
+      throw new ProdContainerError(
+        `${c.name} is paused: unpause it (docker unpause ${c.name}) and NSO goes on where it was. Nothing was changed.`,
+      );
+    }
     const same = c.labels[prodSpecLabel] === specHash;
     if (id === undefined && (c.state === 'running' || c.state === 'restarting')) {
       id = c.id;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 
 import type { DockerClient } from '../docker/client';
 import { discoverPackages, type WorkspacePackage } from '../packages/discovery';
-import { cliToken, isNcsCliError, NcsCliError, type NcsCli } from './ncsCli';
+import { cliToken, isNcsCliError, NcsCliError, pausedError, type NcsCli } from './ncsCli';
 import {
   packagesShowStart,
   parsePackagesShow,
@@ -229,6 +229,8 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       `Container ${details.name} is not running (${details.state.status}): start NSO first. Nothing was reloaded.`,
     );
   }
+  // A paused container takes the exec but never answers: the reload would wait for ever.
+  if (details.state.paused) throw pausedError(details.name);
   // A restore recreates this container and waits for it: a reload now would race it.
   await assertNotRestoring(req.docker, details.name);
   const containerId = details.id;
