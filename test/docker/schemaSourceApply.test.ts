@@ -152,4 +152,20 @@ describe('Apply ncs.conf to a running NSO that bind-mounts the file', function (
     assert.equal(again.ok, true, again.output);
     assert.equal(await reloadsLogged(bindName, '/log/ncs-applied.log'), 2);
   });
+
+  it('says so, and reloads nothing, when the file was replaced by a rename the mount does not follow', async () => {
+    // What git checkout, sed -i and safe-writing editors do: a new file renamed over the old.
+    const renamed = good.replace('${NCS_LOG_DIR}/ncs.log', '${NCS_LOG_DIR}/ncs-renamed.log');
+    const fresh = path.join(hostDir, 'ncs.conf.new');
+    fs.writeFileSync(fresh, renamed);
+    fs.renameSync(fresh, hostFile);
+    const stale = await applyNcsConf(docker, bindName, renamed, { hostFile });
+    assert.equal(stale.ok, false);
+    assert.equal(stale.how, 'in-place');
+    assert.match(
+      stale.output,
+      /the file was saved, but \/nso\/etc\/ncs\.conf in the container does not show it .* restart the NSO container .* Nothing was reloaded\./,
+    );
+    assert.equal(await reloadsLogged(bindName, '/log/ncs-renamed.log'), 0);
+  });
 });

@@ -127,12 +127,12 @@ export async function applyNcsConf(
     // An editor that saves by replacing the file leaves a single-file bind
     // mount on the old inode; a remote engine's host is another machine.
     // Either way NSO would reload stale content and say it worked.
-    const seen = (await docker.readFile(container, containerPath, call)).toString('utf8');
+    const seen = await readInContainer(docker, container, containerPath, signal);
     if (withoutBom(seen) !== withoutBom(content)) {
       return {
         ok: false,
         containerPath,
-        output: `the file was saved, but ${containerPath} in the container does not show it (the bind mount of ${source.hostPath} no longer points at the saved file, or the Docker engine runs on another machine): recreate the NSO container to mount it again.`,
+        output: `the file was saved, but ${containerPath} in the container does not show it (the bind mount of ${source.hostPath} no longer points at the saved file, e.g. after git checkout or sed -i replaced it, or the Docker engine runs on another machine): restart the NSO container (its data is kept) so that it mounts the file again, then apply it. Nothing was reloaded.`,
         restored: false,
         how: 'in-place',
         hostPath: source.hostPath,
@@ -174,6 +174,30 @@ async function reloadNcsConf(
   const output = `${reload.stdout}${reload.stderr}`.trim();
   const ok = reload.exitCode === 0;
   return { ok, output: output || (ok ? '' : `ncs_cmd exited ${reload.exitCode}`) };
+}
+
+/**
+ * The file as processes in the container see it. Docker's archive API reads
+ * a bind-mounted path from its host path again, so it would show the saved
+ * file even when the container's mount still holds the replaced one: `cat`
+ * in the container reads what NSO reads.
+ */
+async function readInContainer(
+  docker: DockerClient,
+  container: string,
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  const r = await docker.exec(container, ['cat', '--', file], {
+    ...(signal ? { signal } : {}),
+    timeoutMs: 30_000,
+  });
+  if (r.exitCode !== 0) {
+    throw new Error(
+      `could not read ${file} in the container: ${r.stderr.trim() || `cat exited ${r.exitCode}`}`,
+    );
+  }
+  return r.stdout;
 }
 
 /** An editor may save a byte order mark the document text does not show. */
