@@ -221,6 +221,33 @@ describe('reload of the corpus packages in the production container', function (
     assert.ok(back.packages.every((p) => p.operStatus?.status === 'up'));
   });
 
+  it('says when sources changed without a build that NSO runs the previous build', async function () {
+    this.timeout(240_000);
+    const yang = path.join(pkgDir('testpkg'), 'src', 'yang', 'testpkg.yang');
+    const good = fs.readFileSync(yang, 'utf8');
+    fs.writeFileSync(yang, `${good}\n// edited, not built\n`);
+    try {
+      const refused = await reload({ redeploy: 'testpkg' });
+      assert.equal(refused.status, 'needsFullReload');
+      assert.match(
+        refused.message,
+        /^testpkg: src\/yang\/testpkg\.yang changed since NSO loaded the package, and only a build turns it into what NSO loads: build the package, then reload/,
+      );
+      const stale = await reload();
+      assert.equal(stale.status, 'ok', stale.message);
+      assert.equal(stale.plan.kind, 'full');
+      assert.match(
+        stale.message,
+        /Sources changed since NSO loaded them, with no new build: testpkg: src\/yang\/testpkg\.yang\. NSO runs the previous build there/,
+      );
+    } finally {
+      fs.writeFileSync(yang, good);
+    }
+    // The source as it was: reloaded once more so that the next tests start from NSO's state.
+    const back = await reload();
+    assert.equal(back.status, 'ok', back.message);
+  });
+
   it('says NSO loaded none of the packages when its packages folder is another, empty one', async function () {
     this.timeout(300_000);
     const other = testName('empty');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { fileNeedingFullReload, planReload } from '../../src/core/nso/reloadPlan';
+import { fileNeedingFullReload, planReload, unbuiltChanges } from '../../src/core/nso/reloadPlan';
 import { locateReloadFailure } from '../../src/core/nso/reloadDiagnostics';
 
 const files = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
@@ -49,6 +49,23 @@ describe('reload plan', () => {
     const removed = new Map([['a', loaded.packages.get('a')!]]);
     assert.match(planReload('auto', removed, loaded).reason, /package b removed/);
     assert.equal(planReload('auto', removed, undefined).kind, 'full');
+  });
+
+  it('names sources changed without a new build, and only those', () => {
+    const now = new Map([
+      // A source edit, no new build output: NSO would get the previous build.
+      ['a', files({ 'python/a/main.py': '1', 'src/yang/a.yang': '2', 'templates/t.xml': '1' })],
+      // Built after the edit: the schema NSO loads changed too.
+      ['b', files({ 'src/yang/b.yang': '2', 'load-dir/b.fxs': '2' })],
+      // New since the last reload: nothing to compare with.
+      ['c', files({ 'src/yang/c.yang': '1' })],
+    ]);
+    assert.deepEqual(unbuiltChanges(now, loaded), ['a: src/yang/a.yang']);
+    // Python and templates need no build.
+    const pyOnly = new Map([
+      ['a', files({ 'python/a/main.py': '2', 'src/yang/a.yang': '1', 'templates/t.xml': '2' })],
+    ]);
+    assert.deepEqual(unbuiltChanges(pyOnly, loaded), []);
   });
 
   it('does nothing when nothing changed, or when off; always full when full', () => {

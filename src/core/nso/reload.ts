@@ -25,6 +25,7 @@ import {
   fileNeedingFullReload,
   hashLoadedPackage,
   planReload,
+  unbuiltChanges,
   type FileHashCache,
   type LoadedState,
   type ReloadPlan,
@@ -254,6 +255,16 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
           ),
         }
       : undefined;
+  // Sources changed without a build: what NSO loads now is the previous build.
+  const unbuilt = loaded ? unbuiltChanges(current, loaded) : [];
+  const done = (report: Omit<ReloadReport, 'durationMs'>): ReloadReport =>
+    finish(
+      req,
+      started,
+      unbuilt.length > 0 && report.action !== 'none'
+        ? { ...report, message: `${report.message} ${unbuiltNote(unbuilt)}` }
+        : report,
+    );
   if (req.redeploy !== undefined) {
     const name = req.redeploy;
     if (!current.has(name)) {
@@ -274,7 +285,9 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         packages: packages.map((p) => ({ name: p.name, dir: p.dir })),
         diagnostics: [],
         touched: [],
-        message: `${name}: ${file} changed since NSO loaded the package, and a redeploy does not load it: reload the packages instead (a full packages reload). Nothing was sent to NSO.`,
+        message: file.startsWith('src/')
+          ? `${name}: ${file} changed since NSO loaded the package, and only a build turns it into what NSO loads: build the package, then reload (Build and Reload does both). Nothing was sent to NSO.`
+          : `${name}: ${file} changed since NSO loaded the package, and a redeploy does not load it: reload the packages instead (a full packages reload). Nothing was sent to NSO.`,
         transcript: '',
       });
     }
@@ -299,7 +312,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
 
   if (plan.kind === 'none') {
     if (req.strategy === 'off') {
-      return finish(req, started, {
+      return done({
         ...base,
         status: 'off',
         action: 'none',
@@ -311,7 +324,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       });
     }
     const { statuses, transcript } = await operStatuses(sreq, [], names);
-    return finish(req, started, {
+    return done({
       ...base,
       status: 'nothing',
       action: 'none',
@@ -353,7 +366,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
     if (!answers) {
       // The answers could not be told apart: what NSO did is unknown here.
       await req.store.set(containerId, undefined);
-      return finish(req, started, {
+      return done({
         ...base,
         status: 'error',
         action: 'redeploy',
@@ -368,7 +381,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
     const diagnostics = await diagnose(req, packages, reports, failedNames);
     await remember(req.store, containerId, startedAt, record, loaded, current, plan.packages);
     const ok = failedNames.length === 0;
-    return finish(req, started, {
+    return done({
       ...base,
       status: ok ? 'ok' : 'failed',
       action: 'redeploy',
@@ -394,7 +407,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   if (parsed.empty && session.noneLoaded && names.length > 0) {
     // NSO reloaded and found nothing in its load path: its packages folder is not this one.
     await req.store.set(containerId, undefined);
-    return finish(req, started, {
+    return done({
       ...base,
       status: 'failed',
       action: 'full',
@@ -435,7 +448,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       const diagnostics = await diagnose(req, packages, reports, failedNames);
       await remember(req.store, containerId, startedAt, record, undefined, current, names);
       const ok = outcome.kind === 'ok' && failedNames.length === 0;
-      return finish(req, started, {
+      return done({
         ...base,
         forced,
         upgraded: outcome.upgraded,
@@ -451,7 +464,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       });
     }
     case 'deletionRefused':
-      return finish(req, started, {
+      return done({
         ...base,
         status: 'deletionRefused',
         action: 'full',
@@ -481,7 +494,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
             },
           ]
         : [];
-      return finish(req, started, {
+      return done({
         ...base,
         status: 'versionRefused',
         action: 'full',
@@ -496,7 +509,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
     case 'unknown': {
       // What NSO did is not known: the next reload must be a full one.
       await req.store.set(containerId, undefined);
-      return finish(req, started, {
+      return done({
         ...base,
         status: 'error',
         action: 'full',
@@ -723,6 +736,11 @@ async function remember(
     if (files) packages[name] = Object.fromEntries(files);
   }
   await store.set(container, { container, startedAt, packages, at: new Date().toISOString() });
+}
+
+/** The sentence a report gets when sources changed without a new build. */
+function unbuiltNote(unbuilt: string[]): string {
+  return `Sources changed since NSO loaded them, with no new build: ${unbuilt.join('; ')}. NSO runs the previous build there: build first (Build and Reload) if the change should reach NSO.`;
 }
 
 function finish(

@@ -51,6 +51,31 @@ export function planReload(
   };
 }
 
+/** What a build makes and NSO loads: compiled schemas and Java archives. */
+const buildOutput = /^(?:load-dir|private-jar|shared-jar)\//;
+
+/**
+ * Packages whose sources (src/) changed since NSO loaded them while their
+ * build output did not: a reload gives NSO the previous build again (a build
+ * that was not run, or failed). One `<package>: <first such file>` each.
+ */
+export function unbuiltChanges(
+  current: Map<string, Map<string, string>>,
+  loaded: LoadedState,
+): string[] {
+  const out: string[] = [];
+  for (const [name, files] of current) {
+    const before = loaded.packages.get(name);
+    if (!before) continue;
+    const changes = changedFiles(before, files).map((f) => f.replace(/\\/g, '/'));
+    const source = changes.find((f) => f.startsWith('src/'));
+    if (source !== undefined && !changes.some((f) => buildOutput.test(f))) {
+      out.push(`${name}: ${source}`);
+    }
+  }
+  return out.sort();
+}
+
 /**
  * For a redeploy the user asked for by name: the first changed file of that
  * package that a redeploy would not load (YANG, package-meta-data.xml, Java,
