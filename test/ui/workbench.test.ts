@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../exthost/harness/paths';
 import { brokenNcsConf, uiSession } from './session';
@@ -59,6 +59,47 @@ describe('NSO Workbench as a user sees it', () => {
     const onDisk = readdirSync(path.join(workspace, 'packages')).sort();
     assert.deepEqual(shown.sort(), onDisk);
     await workbench.screenshot('view-container');
+  });
+
+  it('lists a package whose package-meta-data.xml cannot be read as skipped, until it is gone', async () => {
+    const broken = path.join(workspace, 'packages', 'broken-meta');
+    mkdirSync(broken);
+    writeFileSync(
+      path.join(broken, 'package-meta-data.xml'),
+      '<ncs-package xmlns="http://tail-f.com/ns/ncs-packages">\n  <name>broken-meta<name>\n</ncs-package>\n',
+    );
+    const listed = async (): Promise<string[]> =>
+      (await workbench.viewTreeItems('Packages')).filter((l) => l.includes('broken-meta'));
+    try {
+      let rows: string[] = [];
+      for (let i = 0; i < 60 && rows.length === 0; i++) {
+        rows = await listed();
+        if (rows.length === 0) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.equal(rows.length, 1, 'the broken package is listed once');
+      assert.match(
+        rows[0]!,
+        /^broken-meta, skipped: broken package-meta-data\.xml: Expected closing tag/,
+      );
+      await workbench.screenshot('packages-skipped');
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
+    let left = await listed();
+    for (let i = 0; i < 60 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      left = await listed();
+    }
+    assert.deepEqual(left, [], 'gone from the view once the folder is removed');
+    // Its error in the Problems panel goes with it.
+    let problems = '';
+    for (let i = 0; i < 60; i++) {
+      const items = await workbench.statusBarItems();
+      problems = items.find((item) => item.id === 'status.problems')?.label ?? '';
+      if (problems === 'No Problems') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(problems, 'No Problems');
   });
 
   it('shows ncs.conf problems in the Problems panel and the status bar', async () => {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import {
   describeKinds,
   discoverPackages,
+  type DiscoveryProblem,
   type DiscoveryResult,
   type WorkspacePackage,
 } from '../../core/packages/discovery';
@@ -13,7 +14,14 @@ import { PackageRuntimeStates } from '../../core/packages/runtimeStates';
 import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
 
-type Node = FolderNode | PackageNode;
+type Node = FolderNode | PackageNode | SkippedNode;
+
+/** A package folder whose package-meta-data.xml could not be read: listed, not built. */
+interface SkippedNode {
+  kind: 'skipped';
+  folder: vscode.WorkspaceFolder;
+  problem: DiscoveryProblem;
+}
 
 interface FolderNode {
   kind: 'folder';
@@ -207,16 +215,14 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
   }
 
   async getChildren(node?: Node): Promise<Node[]> {
-    if (node?.kind === 'package') return [];
-    if (node?.kind === 'folder') {
-      return node.result.packages.map((pkg) => ({ kind: 'package', folder: node.folder, pkg }));
-    }
+    if (node?.kind === 'package' || node?.kind === 'skipped') return [];
+    if (node?.kind === 'folder') return folderChildren(node.folder, node.result);
     await this.ensureLoaded();
     const entries = [...this.results.values()];
     // One folder: list its packages directly, as most workspaces have one.
     if (entries.length === 1) {
       const { folder, result } = entries[0]!;
-      return result.packages.map((pkg) => ({ kind: 'package', folder, pkg }));
+      return folderChildren(folder, result);
     }
     return entries
       .filter(({ result }) => result.exists)
@@ -230,6 +236,7 @@ export class PackagesView implements vscode.TreeDataProvider<Node> {
       item.iconPath = vscode.ThemeIcon.Folder;
       return item;
     }
+    if (node.kind === 'skipped') return skippedItem(node);
     const { pkg } = node;
     const item = new vscode.TreeItem(pkg.name, vscode.TreeItemCollapsibleState.None);
     item.id = `${node.folder.uri.toString()}#${pkg.dirName}`;
@@ -291,4 +298,34 @@ function buildText(b: PackageBuildState): string | undefined {
   const at = new Date(b.lastBuiltAt);
   const sameDay = at.toDateString() === new Date().toDateString();
   return `${mark} ${sameDay ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : at.toLocaleDateString()}`;
+}
+
+/** A folder's packages, then the package folders skipped for a broken package-meta-data.xml. */
+function folderChildren(folder: vscode.WorkspaceFolder, result: DiscoveryResult): Node[] {
+  return [
+    ...result.packages.map((pkg): Node => ({ kind: 'package', folder, pkg })),
+    ...result.problems.map((problem): Node => ({ kind: 'skipped', folder, problem })),
+  ];
+}
+
+function skippedItem(node: SkippedNode): vscode.TreeItem {
+  const { problem } = node;
+  const dir = path.basename(path.dirname(problem.file));
+  const item = new vscode.TreeItem(dir, vscode.TreeItemCollapsibleState.None);
+  item.id = `${node.folder.uri.toString()}#skipped#${dir}`;
+  item.description = 'skipped: broken package-meta-data.xml';
+  item.tooltip = `${problem.file}:${problem.line}:${problem.column}\n${problem.message}\nThis package is not built or reloaded until the file is fixed.`;
+  item.accessibilityInformation = {
+    label: `${dir}, ${item.description}: ${problem.message}`,
+  };
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  // Not nso.package…: the build, redeploy and open actions need a readable package.
+  item.contextValue = 'nso.skippedPackage';
+  const at = new vscode.Position(Math.max(0, problem.line - 1), Math.max(0, problem.column - 1));
+  item.command = {
+    command: 'vscode.open',
+    title: 'Open package-meta-data.xml',
+    arguments: [vscode.Uri.file(problem.file), { selection: new vscode.Range(at, at) }],
+  };
+  return item;
 }
