@@ -133,7 +133,13 @@ export class ContainerActions {
   /** `ncs_cli -u <admin> -C` (or -J by `nso.cli.style`) in a terminal. */
   async openCli(target: ContainerTarget): Promise<void> {
     if (!this.requireTrust('open the NSO CLI')) return;
-    const c = await this.pick(target, 'Open the NSO CLI of which container?', isRunningProd);
+    // A build container never runs NSO: it is not offered.
+    const c = await this.pick(
+      target,
+      'Open the NSO CLI of which container?',
+      isRunningProd,
+      (w) => containerRole(w) !== 'build',
+    );
     if (!c || !this.requireRunning(c)) return;
     const style =
       vscode.workspace.getConfiguration('nso').get<string>('cli.style', 'C') === 'J' ? '-J' : '-C';
@@ -246,6 +252,7 @@ export class ContainerActions {
     target: ContainerTarget,
     title: string,
     preferred?: (c: WatchedContainer) => boolean,
+    offered: (c: WatchedContainer) => boolean = () => true,
   ): Promise<WatchedContainer | undefined> {
     if (typeof target === 'object' && target?.kind === 'container') {
       return this.status.container(target.container.id) ?? target.container;
@@ -256,7 +263,10 @@ export class ContainerActions {
       return found;
     }
     this.status.start();
-    const all = this.status.groups().flatMap((g) => g.containers);
+    const all = this.status
+      .groups()
+      .flatMap((g) => g.containers)
+      .filter(offered);
     if (all.length === 0) {
       const reason =
         this.status.health.state === 'engineDown'
