@@ -245,7 +245,9 @@ export async function planRestore(
       ? `${configMount.name ?? configMount.source} (at ${configMount.destination})`
       : undefined;
     const summary = [
-      `NSO in container ${details.name} ${running ? 'stops' : 'stays stopped'} while the backup is restored.`,
+      running
+        ? `NSO in container ${details.name} stops while the backup is restored.`
+        : `NSO in container ${details.name} is stopped now; the restore starts it once the backup is in place.`,
       `The current run directory ${runDir} is moved to ${runOldDir} (kept, never deleted).`,
       ...(runOldExists
         ? [
