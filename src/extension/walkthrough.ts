@@ -93,6 +93,13 @@ class WalkthroughProgress implements vscode.Disposable {
   async findImages(): Promise<void> {
     const found = await this.lookUpImages();
     if (!found) return;
+    // Asked for by a click in the walkthrough: say the image keys again even
+    // when unchanged. VS Code ticks a step when its key changes; a change
+    // that came before the walkthrough listened (seen once, not reproduced)
+    // would otherwise leave the step unticked with nothing to tick it.
+    for (const key of ['nso.walkthrough.imagesFound', 'nso.walkthrough.imagesMatch']) {
+      if (this.keys.get(key) === true) await this.announce(key);
+    }
     const line = (what: string, choice: ImageChoice): string =>
       choice.ok ? `${what} ${choice.image.ref}` : choice.message;
     if (found.build.ok && found.prod.ok) {
@@ -214,6 +221,12 @@ class WalkthroughProgress implements vscode.Disposable {
   private stopImageEvents(): void {
     this.imageEvents?.abort();
     this.imageEvents = undefined;
+  }
+
+  /** Sets a true key false and true again: one change VS Code cannot miss. */
+  private async announce(key: string): Promise<void> {
+    await vscode.commands.executeCommand('setContext', key, false);
+    await vscode.commands.executeCommand('setContext', key, true);
   }
 
   private set(key: string, value: boolean): void {
