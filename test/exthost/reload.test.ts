@@ -104,6 +104,30 @@ describe('Start NSO and Reload Packages in the extension host', function () {
     ]);
   });
 
+  it('runs the reload after a build once a reload under way has ended, instead of dropping it', async function () {
+    const nso = vscode.workspace.getConfiguration('nso', folder().uri);
+    const target = vscode.ConfigurationTarget.WorkspaceFolder;
+    await nso.update('reload.afterBuild', true, target);
+    try {
+      // Something for the first reload to do: a redeploy of banner.
+      fs.writeFileSync(template(), `${original}\n`);
+      const running = vscode.commands.executeCommand<ReloadReport>('nso.reload.packages');
+      // A build ends while that reload runs: its reload waits for the first one.
+      const afterBuild = vscode.commands.executeCommand<ReloadReport | undefined>(
+        'nso.reload.afterBuild',
+        { workspaceFolder: folder().uri.fsPath, status: 'succeeded' },
+      );
+      const first = await running;
+      assert.equal(first.status, 'ok', first.message);
+      assert.deepEqual(first.plan.kind === 'redeploy' && first.plan.packages, ['banner']);
+      const second = await afterBuild;
+      assert.ok(second, 'the reload after the build ran, once the first one had ended');
+      assert.equal(second.status, 'nothing', second.message);
+    } finally {
+      await nso.update('reload.afterBuild', false, target);
+    }
+  });
+
   it('shows a broken template in the Problems panel on its line, and clears it when fixed', async function () {
     const lines = original.split('\n');
     const at = lines.findIndex((l) => l.includes('<devices'));

@@ -52,7 +52,8 @@ export class ReloadService {
   private readonly store: FileLoadedStateStore;
   private readonly hashCache = new FileHashCache();
   private cli: NcsCli | undefined;
-  private running = false;
+  /** The reload under way: one at a time per window. */
+  private running: Promise<unknown> | undefined;
   /** Folders whose Build and Reload reloads by itself: the after-build hook leaves them. */
   private readonly pendingBuildAndReload = new Set<string>();
   private status: ReloadStatusSink | undefined;
@@ -104,16 +105,33 @@ export class ReloadService {
     }
     const folder = await this.prod.pickFolder(uriOf(folderHint));
     if (!folder) return undefined;
-    if (this.running) {
+    return this.exclusive(false, () => this.reloadFolder(folder, strategy, false));
+  }
+
+  /**
+   * Runs one reload at a time. Asked for by the user while one runs, it says
+   * so and does nothing; after a build (queue), it waits for the running one
+   * and then reloads, so the build's change still reaches NSO.
+   */
+  private async exclusive<T>(queue: boolean, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.running && !queue) {
       void vscode.window.showInformationMessage('NSO: a reload is already running; wait for it.');
       return undefined;
     }
-    this.running = true;
+    while (this.running) await this.running.catch(() => undefined);
+    const run = work();
+    this.running = run;
     try {
-      return await this.reloadFolder(folder, strategy, false);
+      return await run;
     } finally {
-      this.running = false;
+      if (this.running === run) this.running = undefined;
     }
+  }
+
+  /** The reload after a successful build: queued behind a running one. */
+  private reloadAfterBuild(folder: vscode.WorkspaceFolder): Promise<ReloadReport | undefined> {
+    if (!this.ctx.trusted) return Promise.resolve(undefined);
+    return this.exclusive(true, () => this.reloadFolder(folder, undefined, false));
   }
 
   /**
@@ -144,16 +162,7 @@ export class ReloadService {
       if (!picked) return undefined;
       name = picked.name;
     }
-    if (this.running) {
-      void vscode.window.showInformationMessage('NSO: a reload is already running; wait for it.');
-      return undefined;
-    }
-    this.running = true;
-    try {
-      return await this.reloadFolder(folder, undefined, false, name);
-    } finally {
-      this.running = false;
-    }
+    return this.exclusive(false, () => this.reloadFolder(folder, undefined, false, name));
   }
 
   /**
@@ -182,7 +191,7 @@ export class ReloadService {
       this.ctx.log.info(`Build and Reload: the build ${status ?? 'reported nothing'}; no reload.`);
       return undefined;
     }
-    return this.reload(folder.uri);
+    return this.reloadAfterBuild(folder);
   }
 
   /**
@@ -191,7 +200,7 @@ export class ReloadService {
    */
   async afterBuild(build: FinishedBuild | undefined): Promise<ReloadReport | undefined> {
     if (!build || build.status !== 'succeeded') return undefined;
-    if (this.pendingBuildAndReload.delete(build.workspaceFolder) || this.running) return undefined;
+    if (this.pendingBuildAndReload.delete(build.workspaceFolder)) return undefined;
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(build.workspaceFolder));
     if (!folder) return undefined;
     if (
@@ -204,7 +213,7 @@ export class ReloadService {
       this.ctx.log.info('Build succeeded; no running NSO container to reload into.');
       return undefined;
     }
-    return this.reload(folder.uri);
+    return this.reloadAfterBuild(folder);
   }
 
   private async reloadFolder(
