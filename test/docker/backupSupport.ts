@@ -3,9 +3,13 @@
 // everything named nsowb-backuptest-<run>-*, also when a test fails.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 import { createDockerClient, type DockerClient } from '../../src/core/docker';
 import { backupHelperLabel, backupHelperPurposeLabel } from '../../src/core/nso/backup';
+import { workbenchLabels } from '../../src/core/nso/labels';
 import { dockerCommand, dockerCommandOk, type DockerResult } from './helpers/dockerCommand';
 
 export const prodImage = 'nso-sim/cisco-nso-prod:6.4.1';
@@ -90,6 +94,26 @@ let networkReady: Promise<string> | undefined;
 export function ensureNetwork(): Promise<string> {
   networkReady ??= dockerOk(['network', 'create', testNetwork]);
   return networkReady;
+}
+
+/**
+ * A workspace folder of its own (with an empty packages folder) under a new
+ * temporary folder, and an NSO container labelled as its production
+ * container, healthy. The caller removes hostDir; cleanup() the container.
+ */
+export async function startWorkspaceNso(
+  what: string,
+  args: string[] = [],
+): Promise<{ hostDir: string; workspace: string; nso: string }> {
+  const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), `nsowb-backuptest-${what}-`));
+  const workspace = path.join(hostDir, 'workspace');
+  fs.mkdirSync(path.join(workspace, 'packages'), { recursive: true });
+  const labels = Object.entries(workbenchLabels('prod', workspace)).flatMap(([k, v]) => [
+    '--label',
+    `${k}=${v}`,
+  ]);
+  const nso = await startNso(what, [...args, ...labels]);
+  return { hostDir, workspace, nso };
 }
 
 /** Starts an NSO simulator production container and waits until Docker says healthy. */

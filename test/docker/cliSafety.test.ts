@@ -2,9 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 
-import { addSubcommand, runCli } from '../../src/cli/main';
+import { addSubcommand } from '../../src/cli/main';
 import { stopCommand } from '../../src/cli/stopCommand';
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
 import { startProdContainer } from '../../src/core/nso/prodContainer';
@@ -19,6 +18,7 @@ import {
   run,
   testName,
 } from './reloadSupport';
+import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 /*
  * The CLI's destructive commands against a real production container on the
@@ -31,16 +31,7 @@ addSubcommand(stopCommand);
 
 const docker = createDockerClient({ sources: nodeEndpointSources() });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, env: process.env });
-  return { code, out, err };
-}
+const cli = (args: string[]): Promise<CapturedRun> => runCaptured(args, process.env);
 
 async function volumeExists(name: string): Promise<boolean> {
   return (await run('docker', ['volume', 'inspect', name])).code === 0;

@@ -5,15 +5,13 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import type { DockerClient } from '../../src/core/docker';
-import { workbenchLabels } from '../../src/core/nso/labels';
 import { NcsCli } from '../../src/core/nso/ncsCli';
 import { startProdContainer } from '../../src/core/nso/prodContainer';
 import { MemoryLoadedStateStore, reloadPackages } from '../../src/core/nso/reload';
-import { cleanup, client, dockerOk, prodImage, startNso } from './backupSupport';
+import { cleanup, client, dockerOk, prodImage, startWorkspaceNso } from './backupSupport';
 
 async function refused(work: Promise<unknown>): Promise<Error> {
   return work.then(
@@ -31,16 +29,7 @@ describe('A paused NSO container', function () {
 
   before(async () => {
     docker = client();
-    hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backuptest-paused-'));
-    workspace = path.join(hostDir, 'workspace');
-    fs.mkdirSync(path.join(workspace, 'packages'), { recursive: true });
-    nso = await startNso(
-      'paused',
-      Object.entries(workbenchLabels('prod', workspace)).flatMap(([k, v]) => [
-        '--label',
-        `${k}=${v}`,
-      ]),
-    );
+    ({ hostDir, workspace, nso } = await startWorkspaceNso('paused'));
     await dockerOk(['pause', nso]);
   });
 

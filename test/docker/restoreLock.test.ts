@@ -4,12 +4,11 @@
 // NSO simulator image.
 
 import * as assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { backupCommand } from '../../src/cli/backupCommand';
+import { addSubcommand } from '../../src/cli/main';
 import type { DockerClient } from '../../src/core/docker';
 import { isDockerError } from '../../src/core/docker/errors';
 import { openBackupAccess, takeBackup } from '../../src/core/nso/backup';
@@ -25,30 +24,11 @@ import {
   releaseRestoreLock,
   restoreLockName,
 } from '../../src/core/nso/restoreLock';
-import { cleanup, client, createVolume, prodImage, startNso } from './backupSupport';
+import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
+import { cleanup, client, createVolume, prodImage, startWorkspaceNso } from './backupSupport';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const text = (): { stream: Writable; text: () => string } => {
-    let out = '';
-    return {
-      stream: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          out += chunk.toString();
-          done();
-        },
-      }),
-      text: () => out,
-    };
-  };
-  const out = text();
-  const err = text();
-  const code = await backupCommand.run(args, {
-    stdout: out.stream,
-    stderr: err.stream,
-    env: process.env,
-  });
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+addSubcommand(backupCommand);
+const cli = (args: string[]): Promise<CapturedRun> => runCaptured(['backup', ...args], process.env);
 
 /** Resolves to the error `work` was refused with, which must be the restore lock's. */
 async function refusedForRestore(work: Promise<unknown>, nso: string): Promise<Error> {
@@ -81,19 +61,18 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
 
   before(async () => {
     docker = client();
-    hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-backuptest-lock-'));
-    workspace = path.join(hostDir, 'workspace');
-    fs.mkdirSync(path.join(workspace, 'packages'), { recursive: true });
     const volume = await createVolume('locknso');
-    nso = await startNso('lock', [
-      '-v',
-      `${volume}:/nso`,
-      ...Object.entries(workbenchLabels('prod', workspace)).flatMap(([k, v]) => [
-        '--label',
-        `${k}=${v}`,
-      ]),
-    ]);
+    ({ hostDir, workspace, nso } = await startWorkspaceNso('lock', ['-v', `${volume}:/nso`]));
   });
+
+  /** Start NSO, as the workspace's Start NSO would, on the container the test started. */
+  const startNsoHere = (): Promise<unknown> =>
+    startProdContainer(docker, {
+      workspaceFolder: workspace,
+      packagesDir: path.join(workspace, 'packages'),
+      image: prodImage,
+      containerName: nso,
+    });
 
   after(async () => {
     await cleanup();
@@ -117,15 +96,7 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
     const details = await docker.inspectContainer(nso);
     const lock = await acquireRestoreLock(docker, details);
     try {
-      await refusedForRestore(
-        startProdContainer(docker, {
-          workspaceFolder: workspace,
-          packagesDir: path.join(workspace, 'packages'),
-          image: prodImage,
-          containerName: nso,
-        }),
-        nso,
-      );
+      await refusedForRestore(startNsoHere(), nso);
       await refusedForRestore(
         reloadPackages({
           docker,
@@ -140,8 +111,8 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
       );
       await refusedForRestore(openBackupAccess(docker, nso), nso);
       const create = await cli(['create', '--container', nso]);
-      assert.equal(create.code, 1, create.stdout);
-      assert.match(create.stderr, new RegExp(`A restore of ${nso} is under way`));
+      assert.equal(create.code, 1, create.out);
+      assert.match(create.err, new RegExp(`A restore of ${nso} is under way`));
     } finally {
       await releaseRestoreLock(docker, lock);
     }
@@ -163,16 +134,13 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
     });
     try {
       const list = await cli(['list', '--dir', elsewhere]);
-      assert.equal(list.code, 1, list.stdout);
-      assert.match(list.stderr, new RegExp(`A restore of ${away} is under way`));
+      assert.equal(list.code, 1, list.out);
+      assert.match(list.err, new RegExp(`A restore of ${away} is under way`));
     } finally {
       await releaseRestoreLock(docker, lock);
     }
     const none = await cli(['list', '--dir', elsewhere]);
-    assert.match(
-      none.stderr,
-      /No production container is labelled for .*restoring: pass --container/,
-    );
+    assert.match(none.err, /No production container is labelled for .*restoring: pass --container/);
   });
 
   it('is held by a restore from its first step to NSO healthy again, then given back', async () => {
@@ -189,15 +157,9 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
         // and unpacks): what broke restores before the lock.
         if (p.step === 'restore') {
           tried.push(
-            refusedForRestore(
-              startProdContainer(docker, {
-                workspaceFolder: workspace,
-                packagesDir: path.join(workspace, 'packages'),
-                image: prodImage,
-                containerName: nso,
-              }),
-              nso,
-            ).then((e) => void refusals.push(`${p.step}: ${e.message.slice(0, 40)}`)),
+            refusedForRestore(startNsoHere(), nso).then(
+              (e) => void refusals.push(`${p.step}: ${e.message.slice(0, 40)}`),
+            ),
           );
         }
         // Still held while the recreated container becomes healthy.

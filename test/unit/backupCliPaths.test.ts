@@ -2,23 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 
 import { backupCommand } from '../../src/cli/backupCommand';
-import { addSubcommand, runCli } from '../../src/cli/main';
+import { addSubcommand } from '../../src/cli/main';
+import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 addSubcommand(backupCommand);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const run = (args: string[]): Promise<CapturedRun> => runCaptured(args);
 
 // Host paths are checked before any Docker work: these run without an engine.
 describe('nso-workbench backup: host paths in words', () => {

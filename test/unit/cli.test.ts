@@ -2,23 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { addSubcommand, runCli } from '../../src/cli/main';
+import { addSubcommand } from '../../src/cli/main';
 import { packagesCommand } from '../../src/cli/packagesCommand';
 import { repoRoot } from '../helpers/paths';
+import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 addSubcommand(packagesCommand);
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(args, { stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const run = (args: string[]): Promise<CapturedRun> => runCaptured(args);
 
 describe('nso-workbench CLI', () => {
   it('lists the sample packages as JSON', async () => {

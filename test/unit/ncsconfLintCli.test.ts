@@ -2,23 +2,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { lintConfCommand } from '../../src/cli/lintConf';
-import { addSubcommand, runCli } from '../../src/cli/main';
+import { addSubcommand } from '../../src/cli/main';
 import { fixtureDir, fixtureYang } from './ncsconfHelpers';
+import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 addSubcommand(lintConfCommand);
 
-async function lint(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCli(['lint-conf', ...args], { stdout, stderr, env: {} });
-  return { code, out, err };
-}
+const lint = (args: string[]): Promise<CapturedRun> => runCaptured(['lint-conf', ...args]);
 
 const conf = (name: string): string => path.join(fixtureDir, 'conf', name);
 
