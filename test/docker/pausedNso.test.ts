@@ -12,6 +12,8 @@ import { NcsCli } from '../../src/core/nso/ncsCli';
 import { startProdContainer } from '../../src/core/nso/prodContainer';
 import { MemoryLoadedStateStore, reloadPackages } from '../../src/core/nso/reload';
 import { cleanup, client, dockerOk, prodImage, startWorkspaceNso } from './backupSupport';
+import { openBackupAccess } from '../../src/core/nso/backup';
+import { planRestore } from '../../src/core/nso/backupRestore';
 
 async function refused(work: Promise<unknown>): Promise<Error> {
   return work.then(
@@ -66,6 +68,15 @@ describe('A paused NSO container', function () {
     );
     assert.match(error.message, new RegExp(`^Container ${nso} is paused`));
     assert.doesNotMatch(error.message, new RegExp(id));
+  });
+
+  it('is neither backed up nor restored: a helper would copy a frozen, live CDB', async () => {
+    const backup = await refused(openBackupAccess(docker, nso));
+    assert.match(backup.message, new RegExp(`^Container ${nso} is paused: unpause it`));
+    const restore = await refused(
+      planRestore(docker, nso, 'ncs-6.4.1@2026-01-01T00:00:00.backup.gz'),
+    );
+    assert.match(restore.message, new RegExp(`^Container ${nso} is paused: unpause it`));
   });
 
   it('is not started, stopped or replaced by Start NSO, which says how to go on', async () => {

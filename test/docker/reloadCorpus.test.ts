@@ -238,7 +238,7 @@ describe('reload of the corpus packages in the production container', function (
       assert.equal(stale.plan.kind, 'full');
       assert.match(
         stale.message,
-        /Sources changed since NSO loaded them, with no new build: testpkg: src\/yang\/testpkg\.yang\. NSO runs the previous build there/,
+        /Sources changed since NSO loaded them, with no new build: testpkg: src\/yang\/testpkg\.yang\. NSO runs the previous build there: build those packages, then reload/,
       );
     } finally {
       fs.writeFileSync(yang, good);

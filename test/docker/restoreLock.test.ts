@@ -9,13 +9,21 @@ import * as path from 'node:path';
 
 import { backupCommand } from '../../src/cli/backupCommand';
 import { addSubcommand } from '../../src/cli/main';
+import { reloadCommand } from '../../src/cli/reloadCommand';
+import { stopCommand } from '../../src/cli/stopCommand';
 import type { DockerClient } from '../../src/core/docker';
 import { isDockerError } from '../../src/core/docker/errors';
 import { openBackupAccess, takeBackup } from '../../src/core/nso/backup';
 import { executeRestore, planRestore } from '../../src/core/nso/backupRestore';
 import { workbenchLabels } from '../../src/core/nso/labels';
 import { NcsCli } from '../../src/core/nso/ncsCli';
-import { startProdContainer } from '../../src/core/nso/prodContainer';
+import {
+  removeProdContainer,
+  resolveProdContainer,
+  restartProdContainer,
+  startProdContainer,
+  stopProdContainer,
+} from '../../src/core/nso/prodContainer';
 import { MemoryLoadedStateStore, reloadPackages } from '../../src/core/nso/reload';
 import {
   acquireRestoreLock,
@@ -28,6 +36,8 @@ import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 import { cleanup, client, createVolume, prodImage, startWorkspaceNso } from './backupSupport';
 
 addSubcommand(backupCommand);
+addSubcommand(stopCommand);
+addSubcommand(reloadCommand);
 const cli = (args: string[]): Promise<CapturedRun> => runCaptured(['backup', ...args], process.env);
 
 /** Resolves to the error `work` was refused with, which must be the restore lock's. */
@@ -110,6 +120,24 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
         nso,
       );
       await refusedForRestore(openBackupAccess(docker, nso), nso);
+      await refusedForRestore(stopProdContainer(docker, nso), nso);
+      await refusedForRestore(restartProdContainer(docker, nso), nso);
+      await refusedForRestore(removeProdContainer(docker, nso, true), nso);
+      await refusedForRestore(resolveProdContainer(docker, workspace, undefined), nso);
+      for (const command of [
+        ['stop', '--dir', workspace],
+        ['stop', '--dir', workspace, '--remove', '--delete-volumes', '--yes'],
+        ['reload', '--dir', workspace],
+      ]) {
+        const refused = await runCaptured(command, process.env);
+        assert.equal(refused.code, 1, `${command.join(' ')}: ${refused.out}`);
+        assert.match(refused.err, new RegExp(`A restore of ${nso} is under way`));
+      }
+      assert.equal(
+        (await docker.inspectContainer(nso)).state.running,
+        true,
+        'still running: nothing was stopped or removed',
+      );
       const create = await cli(['create', '--container', nso]);
       assert.equal(create.code, 1, create.out);
       assert.match(create.err, new RegExp(`A restore of ${nso} is under way`));
@@ -136,6 +164,10 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
       const list = await cli(['list', '--dir', elsewhere]);
       assert.equal(list.code, 1, list.out);
       assert.match(list.err, new RegExp(`A restore of ${away} is under way`));
+      // Not "start NSO first": starting one now would race the restore.
+      const reload = await runCaptured(['reload', '--dir', elsewhere], process.env);
+      assert.equal(reload.code, 1, reload.out);
+      assert.match(reload.err, new RegExp(`A restore of ${away} is under way`));
     } finally {
       await releaseRestoreLock(docker, lock);
     }

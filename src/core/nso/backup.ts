@@ -471,6 +471,13 @@ export async function openBackupAccess(
   const details = await docker.inspectContainer(container, { signal: options.signal });
   // A restore moves /nso/run and recreates the container meanwhile.
   await assertNotRestoring(docker, details.name);
+  if (details.state.paused) {
+    // A helper would back up the CDB of a frozen, live NSO: not a consistent copy.
+    throw new BackupError(
+      'notRunning',
+      `Container ${details.name} is paused: unpause it (docker unpause ${details.name}) and try again. Nothing was done.`,
+    );
+  }
   if (details.state.running && !details.state.paused && options.forceHelper !== true) {
     return { container: details.id, viaHelper: false, close: () => Promise.resolve() };
   }

@@ -70,7 +70,12 @@ import {
   type RecordedContainer,
 } from './containerConfig';
 import { parseRestoreOutput } from './statusOutput';
-import { acquireRestoreLock, releaseRestoreLock, type LockedContainer } from './restoreLock';
+import {
+  acquireRestoreLock,
+  assertNotRestoring,
+  releaseRestoreLock,
+  type LockedContainer,
+} from './restoreLock';
 import { startFailureHints, startLogs } from './prodContainer';
 import { isSecretName } from '../../ncsconf/variables';
 
@@ -171,6 +176,14 @@ export async function planRestore(
   if (problem !== undefined) throw new BackupError('badName', `Not a backup name: ${problem}`);
 
   const details = await docker.inspectContainer(container, { signal });
+  // Refused before anything is planned or shown: another restore holds it, or it is paused.
+  await assertNotRestoring(docker, details.name);
+  if (details.state.paused) {
+    throw new BackupError(
+      'notRunning',
+      `Container ${details.name} is paused: unpause it (docker unpause ${details.name}) first. Nothing was changed.`,
+    );
+  }
   const nsoMount = nsoMountOf(details);
   if (nsoMount === undefined) {
     throw new BackupError(

@@ -28,7 +28,7 @@ import {
   workspaceContainerName,
   workspaceLabel,
 } from './labels';
-import { assertNotRestoring } from './restoreLock';
+import { assertNotRestoring, restoringError, restoringFor } from './restoreLock';
 
 /** Where NSO loads packages from in Cisco's production image. */
 export const containerPackagesDir = '/nso/run/packages';
@@ -217,6 +217,24 @@ export async function resolveProdContainer(
   signal?: AbortSignal,
 ): Promise<ContainerDetails | undefined> {
   const options = signal ? { signal } : {};
+  const found = await findProd(docker, workspaceFolder, attached, options);
+  // While a restore runs, the container is stopped, removed or starting again,
+  // and everything done to it races the restore: say so instead.
+  if (found !== undefined) {
+    await assertNotRestoring(docker, found.name);
+    return found;
+  }
+  const restoring = await restoringFor(docker, workspaceFolder);
+  if (restoring !== undefined) throw restoringError(restoring);
+  return undefined;
+}
+
+async function findProd(
+  docker: DockerClient,
+  workspaceFolder: string,
+  attached: string | undefined,
+  options: { signal?: AbortSignal },
+): Promise<ContainerDetails | undefined> {
   if (attached) {
     try {
       return await docker.inspectContainer(attached, options);
@@ -224,7 +242,7 @@ export async function resolveProdContainer(
       if (!isDockerError(error, 'notFound')) throw error;
     }
   }
-  const own = (await findProdContainers(docker, workspaceFolder, signal))[0];
+  const own = (await findProdContainers(docker, workspaceFolder, options.signal))[0];
   if (!own) return undefined;
   try {
     return await docker.inspectContainer(own.id, options);
@@ -710,6 +728,8 @@ export async function stopProdContainer(
   id: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  const details = await docker.inspectContainer(id, signal ? { signal } : {});
+  await assertNotRestoring(docker, details.name);
   await docker.stopContainer(id, {
     graceSeconds: stopGraceSeconds,
     timeoutMs: (stopGraceSeconds + 30) * 1000,
@@ -726,6 +746,7 @@ export async function restartProdContainer(
 ): Promise<void> {
   const started = performance.now();
   const details = await docker.inspectContainer(id, signal ? { signal } : {});
+  await assertNotRestoring(docker, details.name);
   observer.progress?.({ message: `Restarting ${details.name}…`, elapsedMs: 0 });
   await docker.restartContainer(id, {
     graceSeconds: stopGraceSeconds,
@@ -809,6 +830,8 @@ export async function removeProdContainer(
 ): Promise<RemoveResult> {
   const options = signal ? { signal } : {};
   const details = await docker.inspectContainer(id, options);
+  // A restore needs the container's volumes: nothing is stopped or deleted under it.
+  await assertNotRestoring(docker, details.name);
   const named = details.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!);
   if (details.state.running) await stopProdContainer(docker, id, signal);
   await docker.removeContainer(id, options);

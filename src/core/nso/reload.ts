@@ -224,6 +224,8 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
 
   // The container and its start time key what NSO has loaded.
   const details = await req.docker.inspectContainer(req.container, options);
+  // A restore recreates this container and waits for it: a reload now would race it.
+  await assertNotRestoring(req.docker, details.name);
   if (!details.state.running) {
     throw new NcsCliError(
       'containerStopped',
@@ -232,8 +234,6 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   }
   // A paused container takes the exec but never answers: the reload would wait for ever.
   if (details.state.paused) throw pausedError(details.name);
-  // A restore recreates this container and waits for it: a reload now would race it.
-  await assertNotRestoring(req.docker, details.name);
   const containerId = details.id;
   const startedAt = details.state.startedAt?.toISOString() ?? '';
   // Later steps talk to the container by id and skip asking Docker again.
@@ -740,7 +740,7 @@ async function remember(
 
 /** The sentence a report gets when sources changed without a new build. */
 function unbuiltNote(unbuilt: string[]): string {
-  return `Sources changed since NSO loaded them, with no new build: ${unbuilt.join('; ')}. NSO runs the previous build there: build first (Build and Reload) if the change should reach NSO.`;
+  return `Sources changed since NSO loaded them, with no new build: ${unbuilt.join('; ')}. NSO runs the previous build there: build those packages, then reload, if the change should reach NSO.`;
 }
 
 function finish(

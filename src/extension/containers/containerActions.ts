@@ -22,6 +22,7 @@ import { adminUser, type NsoStatus } from '../health/nsoStatus';
 import type { ContainerNode } from './containersView';
 import { openLogTerminal } from './logTerminal';
 import { inspectScheme, type NsoLogDocuments } from './nsoLogDocuments';
+import { assertNotRestoring } from '../../core/nso/restoreLock';
 
 /** A tree item, a container id or name, or nothing (then a quick pick asks). */
 export type ContainerTarget = ContainerNode | string | undefined;
@@ -40,7 +41,10 @@ export class ContainerActions {
     if (!this.requireTrust('start containers')) return;
     const c = await this.pick(target, 'Start which container?', (x) => x.state !== 'running');
     if (!c) return;
-    await this.run(`Starting ${c.name}`, (client) => client.startContainer(c.id));
+    await this.run(`Starting ${c.name}`, async (client) => {
+      await assertNotRestoring(client, c.name);
+      await client.startContainer(c.id);
+    });
   }
 
   async stop(target: ContainerTarget): Promise<void> {
@@ -48,9 +52,13 @@ export class ContainerActions {
     const c = await this.pick(target, 'Stop which container?', (x) => x.state === 'running');
     if (!c) return;
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
-    await this.run(`Stopping ${c.name}`, (client) =>
-      client.stopContainer(c.id, { ...grace, timeoutMs: 20_000 + nsoStopGraceSeconds * 1000 }),
-    );
+    await this.run(`Stopping ${c.name}`, async (client) => {
+      await assertNotRestoring(client, c.name);
+      await client.stopContainer(c.id, {
+        ...grace,
+        timeoutMs: 20_000 + nsoStopGraceSeconds * 1000,
+      });
+    });
   }
 
   async restart(target: ContainerTarget): Promise<void> {
@@ -58,9 +66,13 @@ export class ContainerActions {
     const c = await this.pick(target, 'Restart which container?');
     if (!c) return;
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
-    await this.run(`Restarting ${c.name}`, (client) =>
-      client.restartContainer(c.id, { ...grace, timeoutMs: 20_000 + nsoStopGraceSeconds * 1000 }),
-    );
+    await this.run(`Restarting ${c.name}`, async (client) => {
+      await assertNotRestoring(client, c.name);
+      await client.restartContainer(c.id, {
+        ...grace,
+        timeoutMs: 20_000 + nsoStopGraceSeconds * 1000,
+      });
+    });
   }
 
   /**
@@ -116,6 +128,8 @@ export class ContainerActions {
     }
 
     await this.run(`Removing ${c.name}`, async (client) => {
+      // A restore needs this container's volumes and recreates it itself.
+      await assertNotRestoring(client, c.name);
       await client.removeContainer(c.id, { force: running });
       if (!deleteVolumes) return;
       const failed: string[] = [];

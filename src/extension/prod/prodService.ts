@@ -28,7 +28,6 @@ import {
   type StartResult,
 } from '../../core/nso/prodContainer';
 import { toAbortSignal, type WorkbenchContext } from '../context';
-import { restoringError, restoringFor } from '../../core/nso/restoreLock';
 
 /** Where the attached container's id is kept, per workspace folder. */
 const attachedKey = (folder: vscode.WorkspaceFolder): string =>
@@ -92,13 +91,8 @@ export class ProdService {
     signal?: AbortSignal,
   ): Promise<ContainerDetails | undefined> {
     const attached = this.ctx.extension.workspaceState.get<string>(attachedKey(folder));
-    const found = await resolveProdContainer(this.ctx.docker, folder.uri.fsPath, attached, signal);
-    if (found !== undefined) return found;
-    // Gone because a restore (here, or from the command line) has it away: say so,
-    // rather than offer to start a second one on the volume being restored.
-    const restoring = await restoringFor(this.ctx.docker, folder.uri.fsPath);
-    if (restoring !== undefined) throw restoringError(restoring);
-    return undefined;
+    // Throws when a restore (here, or from the command line) holds the container.
+    return resolveProdContainer(this.ctx.docker, folder.uri.fsPath, attached, signal);
   }
 
   private async settings(
