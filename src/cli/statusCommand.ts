@@ -3,6 +3,7 @@ import { readNsoHealthOnce } from '../core/watch/healthOnce';
 import { describeState } from '../core/watch/nsoContainers';
 import { parseArgs, type Subcommand } from './main';
 import { openWorkspace, workspaceOptions } from './workspace';
+import { restoringError, restoringFor } from '../core/nso/restoreLock';
 
 /**
  * `nso-workbench status [--dir D] [--container C] [--admin-user U] [--json]`:
@@ -30,6 +31,7 @@ export const statusCommand: Subcommand = {
     const adminUser = values['admin-user'] ?? ws.setting('nso.adminUser');
 
     let reading;
+    let restoring: string | undefined;
     try {
       const client = ws.docker();
       reading = await readNsoHealthOnce(client, {
@@ -37,6 +39,8 @@ export const statusCommand: Subcommand = {
         ...(adminUser ? { adminUser } : {}),
         ...(values.container ? { container: values.container } : {}),
       });
+      // What the container's state alone does not say: a restore has it stopped or away.
+      restoring = await restoringFor(client, dir);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (values.json)
@@ -48,8 +52,10 @@ export const statusCommand: Subcommand = {
     const { health, groups } = reading;
     const now = Date.now();
     const ok =
+      restoring === undefined &&
       (health.state === 'healthy' || health.state === 'running') &&
       !health.problems.some((p) => p.severity === 'error');
+    const restore = restoring === undefined ? undefined : restoringError(restoring).message;
 
     if (values.json) {
       io.stdout.write(
@@ -57,6 +63,7 @@ export const statusCommand: Subcommand = {
           {
             ok,
             status: statusWords(health, now),
+            ...(restore !== undefined ? { restore } : {}),
             health,
             containers: groups.flatMap((g) =>
               g.containers.map((c) => ({
@@ -82,6 +89,7 @@ export const statusCommand: Subcommand = {
     }
 
     io.stdout.write(renderText(health, now));
+    if (restore !== undefined) io.stdout.write(`  restore    ${restore}\n`);
     const others = groups.flatMap((g) => g.containers).filter((c) => c.id !== health.container?.id);
     if (others.length > 0) {
       io.stdout.write('\nother NSO containers:\n');

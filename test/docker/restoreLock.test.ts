@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { backupCommand } from '../../src/cli/backupCommand';
 import { addSubcommand } from '../../src/cli/main';
 import { reloadCommand } from '../../src/cli/reloadCommand';
+import { statusCommand } from '../../src/cli/statusCommand';
 import { stopCommand } from '../../src/cli/stopCommand';
 import type { DockerClient } from '../../src/core/docker';
 import { isDockerError } from '../../src/core/docker/errors';
@@ -38,6 +39,7 @@ import { cleanup, client, createVolume, prodImage, startWorkspaceNso } from './b
 addSubcommand(backupCommand);
 addSubcommand(stopCommand);
 addSubcommand(reloadCommand);
+addSubcommand(statusCommand);
 const cli = (args: string[]): Promise<CapturedRun> => runCaptured(['backup', ...args], process.env);
 
 /** Resolves to the error `work` was refused with, which must be the restore lock's. */
@@ -164,6 +166,9 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
       const list = await cli(['list', '--dir', elsewhere]);
       assert.equal(list.code, 1, list.out);
       assert.match(list.err, new RegExp(`A restore of ${away} is under way`));
+      const status = await runCaptured(['status', '--dir', elsewhere], process.env);
+      assert.equal(status.code, 1, status.err);
+      assert.match(status.out, new RegExp(`\\n  restore    A restore of ${away} is under way`));
       // Not "start NSO first": starting one now would race the restore.
       const reload = await runCaptured(['reload', '--dir', elsewhere], process.env);
       assert.equal(reload.code, 1, reload.out);
