@@ -9,7 +9,6 @@
 
 import type { ContainerDetails, ContainerSpec, DockerClient, ExecResult } from '../docker/client';
 import { isDockerError } from '../docker/errors';
-import { workspaceLabel } from './labels';
 import { assertNotRestoring } from './restoreLock';
 import { parseBackupName, parseBackupOutput, parseNcsVersion } from './statusOutput';
 
@@ -509,11 +508,6 @@ export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): C
     labels: {
       [backupHelperLabel]: details.name,
       [backupHelperPurposeLabel]: purpose,
-      // While a restore runs the production container is gone: this label is
-      // how another command learns that the workspace's NSO is being restored.
-      ...(details.labels[workspaceLabel] !== undefined
-        ? { [workspaceLabel]: details.labels[workspaceLabel] }
-        : {}),
     },
     env: details.env,
     user: '0',

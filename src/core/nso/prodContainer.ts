@@ -730,6 +730,11 @@ export async function stopProdContainer(
 ): Promise<void> {
   const details = await docker.inspectContainer(id, signal ? { signal } : {});
   await assertNotRestoring(docker, details.name);
+  await stopNso(docker, id, signal);
+}
+
+/** Stops with NSO's grace period; callers have checked that no restore holds it. */
+async function stopNso(docker: DockerClient, id: string, signal?: AbortSignal): Promise<void> {
   await docker.stopContainer(id, {
     graceSeconds: stopGraceSeconds,
     timeoutMs: (stopGraceSeconds + 30) * 1000,
@@ -833,7 +838,7 @@ export async function removeProdContainer(
   // A restore needs the container's volumes: nothing is stopped or deleted under it.
   await assertNotRestoring(docker, details.name);
   const named = details.mounts.filter((m) => m.type === 'volume' && m.name).map((m) => m.name!);
-  if (details.state.running) await stopProdContainer(docker, id, signal);
+  if (details.state.running) await stopNso(docker, id, signal);
   await docker.removeContainer(id, options);
   // Not gone within the bound: the volume removal below then says which failed and how to retry.
   if (deleteVolumes) await waitContainerGone(docker, id, signal);
