@@ -24,6 +24,7 @@ import {
   chooseSchemaFolder,
   configuredYangDirs,
   currentSchemaSource,
+  loadSchemaFromContainer,
   loadSchemaFromImage,
   storedSchemaKey,
 } from './ncsconf/schemaChoice';
@@ -146,6 +147,10 @@ export function setupNcsConfClient(
     const choice = await vscode.window.showQuickPick(
       [
         { label: 'From the NSO Image', detail: 'Copy tailf-ncs-config.yang out of the image' },
+        {
+          label: 'From the NSO Container',
+          detail: "Copy tailf-ncs-config.yang out of the workspace's production container",
+        },
         { label: 'Choose Folder…', detail: 'A folder holding tailf-ncs-config.yang' },
       ],
       { title: 'ncs.conf schema' },
@@ -154,7 +159,9 @@ export function setupNcsConfClient(
     const source =
       choice.label === 'Choose Folder…'
         ? await chooseSchemaFolder()
-        : await loadSchemaFromImage(ctx);
+        : choice.label === 'From the NSO Container'
+          ? await loadSchemaFromContainer(ctx)
+          : await loadSchemaFromImage(ctx);
     // A folder written to the setting reaches the server through the configuration change.
     if (source && source.origin !== 'nso.ncsConf.schemaPath') sendSchema(source);
   };

@@ -1,8 +1,9 @@
-// The ncs.conf schema read out of an NSO image without starting NSO. The test
-// builds its own tiny image FROM the simulator production image with the
-// project's own YANG fixtures where NSO keeps its schema, copies the schema
-// out, compiles it, and checks that the short-lived container is gone. Every
-// image and container it creates is named nsowb-schematest-* and removed.
+// The ncs.conf schema read out of an NSO image without starting NSO, or out
+// of a production container that runs. The test builds its own tiny image
+// FROM the simulator production image with the project's own YANG fixtures
+// where NSO keeps its schema, copies the schema out, compiles it, and checks
+// that the short-lived container is gone and a running one is left as it was.
+// Every image and container it creates is named nsowb-schematest-* and removed.
 
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -11,7 +12,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createDockerClient } from '../../src/core/docker';
-import { copySchemaFromImage, SchemaNotInImageError } from '../../src/core/nso/schemaSource';
+import {
+  copySchemaFromContainer,
+  copySchemaFromImage,
+  SchemaNotInImageError,
+} from '../../src/core/nso/schemaSource';
 import { compileSchemaFromDirectories } from '../../src/ncsconf/yang/loadSchema';
 import { repoRoot } from '../helpers/paths';
 
@@ -131,5 +136,47 @@ describe('ncs.conf schema from an NSO image', function () {
         ),
     );
     assert.deepEqual(await containersNamed(`${run}-none`), []);
+  });
+
+  it('copies the schema out of a running production container and leaves it running', async () => {
+    const running = `${run}-running`;
+    await dockerCli(['run', '-d', '--name', running, '--network', 'none', image]);
+    const startedAt = (await docker.inspectContainer(running)).state.startedAt?.getTime();
+    const store = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-schematest-running-'));
+    try {
+      const result = await copySchemaFromContainer(docker, {
+        container: running,
+        storageDir: store,
+      });
+      assert.equal(result.origin, `container ${running}`);
+      assert.equal(result.nsoVersion, '6.4.1');
+      assert.equal(result.dir, path.join(store, '6.4.1'));
+      assert.equal(result.sourcePath, '/opt/ncs/current/src/ncs/ncs_config/tailf-ncs-config.yang');
+      assert.ok(result.files.includes('ncs_config/wb-ncs-config-extras.yang'));
+      assert.ok(result.files.includes('yang/wb-inet-types.yang'));
+      assert.ok(!fs.existsSync(path.join(result.dir, 'unrelated')));
+      const compiled = await compileSchemaFromDirectories([result.dir], { nsoVersion: '6.4.1' });
+      assert.ok(JSON.stringify(compiled.schema).includes('load-path'));
+
+      // Read, not touched: the same run of the same container, still up.
+      const after = await docker.inspectContainer(running);
+      assert.equal(after.state.running, true);
+      assert.equal(after.state.startedAt?.getTime(), startedAt);
+    } finally {
+      fs.rmSync(store, { recursive: true, force: true });
+    }
+  });
+
+  it('names the container when it holds no schema', async () => {
+    const bare = `${run}-bare`;
+    await dockerCli(['create', '--name', bare, '--network', 'none', baseImage]);
+    await assert.rejects(
+      copySchemaFromContainer(docker, { container: bare, storageDir: storage }),
+      (err: unknown) =>
+        err instanceof SchemaNotInImageError &&
+        err.message ===
+          `no tailf-ncs-config.yang in container ${bare} (searched /opt/ncs/current/src/ncs): set nso.ncsConf.schemaPath`,
+    );
+    assert.deepEqual(await containersNamed(bare), [bare], 'the container is not removed');
   });
 });

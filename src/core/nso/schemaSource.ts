@@ -1,6 +1,8 @@
 // The ncs.conf schema (tailf-ncs-config.yang and the modules it imports) read
-// out of the user's own NSO image. NSO is never started: a created container
-// is enough for Docker's archive API, and reading archives needs no exec.
+// out of the user's own NSO image, or out of a production container that
+// already exists (running or not). NSO is never started for it: a created
+// container is enough for Docker's archive API, and reading archives needs no
+// exec.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -36,15 +38,22 @@ export interface ImageSchema {
   origin: string;
 }
 
-/** The image holds no tailf-ncs-config.yang: the user must name the YANG folder instead. */
+export interface ContainerSchemaOptions extends CallOptions {
+  /** The container to read (id or name), e.g. the workspace's production container. */
+  container: string;
+  /** As for an image: files go to `<storageDir>/<version>/`. */
+  storageDir: string;
+}
+
+/** The image (or container) holds no tailf-ncs-config.yang: the user must name the YANG folder instead. */
 export class SchemaNotInImageError extends Error {
+  /** @param where `image <ref>` or `container <name>`. */
   constructor(
     readonly image: string,
     readonly searched: string,
+    where = `image ${image}`,
   ) {
-    super(
-      `no ${ncsConfigYangFile} in image ${image} (searched ${searched}): set nso.ncsConf.schemaPath`,
-    );
+    super(`no ${ncsConfigYangFile} in ${where} (searched ${searched}): set nso.ncsConf.schemaPath`);
     this.name = 'SchemaNotInImageError';
   }
 }
@@ -62,7 +71,6 @@ export async function copySchemaFromImage(
   const call: CallOptions = options.signal ? { signal: options.signal } : {};
   const details = await docker.inspectImage(options.image, call);
   const ncsDir = details.env.NCS_DIR || defaultNcsDir;
-  const srcDir = path.posix.join(ncsDir, 'src', 'ncs');
   const name =
     options.containerName ?? `nsowb-schema-${Date.now().toString(36)}-${process.pid.toString(36)}`;
   const id = await docker.createContainer(
@@ -78,55 +86,94 @@ export async function copySchemaFromImage(
     call,
   );
   try {
-    let entries;
-    try {
-      entries = readTar(await readStream(await docker.getArchive(id, srcDir, call)));
-    } catch (err) {
-      if (isDockerError(err, 'notFound')) throw new SchemaNotInImageError(options.image, srcDir);
-      throw err;
-    }
-    // Docker names entries after the last path element: `ncs/...`.
-    const prefix = `${path.posix.basename(srcDir)}/`;
-    const yang = entries
-      .filter((e) => e.type === 'file' && e.name.endsWith('.yang') && e.name.startsWith(prefix))
-      .map((e) => ({ rel: e.name.slice(prefix.length), content: e.content }));
-    const root = yang.find((e) => path.posix.basename(e.rel) === ncsConfigYangFile);
-    if (!root) throw new SchemaNotInImageError(options.image, srcDir);
-    const rootFolder = path.posix.dirname(root.rel);
-    const wanted = yang.filter((e) => {
-      const folder = path.posix.dirname(e.rel);
-      return (
-        folder === rootFolder ||
-        moduleFolders.some((m) => folder === m || folder.startsWith(`${m}/`))
-      );
+    return await copySchemaOut(docker, id, {
+      ncsDir,
+      imageRef: options.image,
+      where: `image ${options.image}`,
+      storageDir: options.storageDir,
+      call,
     });
-
-    const nsoVersion =
-      versionFromTag(splitRef(options.image).tag) ??
-      (await readVersionFile(docker, id, ncsDir, call)) ??
-      'unknown';
-    const dir = path.join(options.storageDir, sanitize(nsoVersion));
-    // Replace a previous copy whole, so files gone from the image do not linger.
-    const staging = `${dir}.tmp-${process.pid}-${Date.now().toString(36)}`;
-    await fs.rm(staging, { recursive: true, force: true });
-    for (const e of wanted) {
-      const target = path.join(staging, ...e.rel.split('/'));
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, e.content);
-    }
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.mkdir(path.dirname(dir), { recursive: true });
-    await fs.rename(staging, dir);
-    return {
-      dir,
-      nsoVersion,
-      sourcePath: path.posix.join(srcDir, root.rel),
-      files: wanted.map((e) => e.rel).sort(),
-      origin: `image ${options.image}`,
-    };
   } finally {
     await docker.removeContainer(id, { force: true, volumes: true }).catch(() => undefined);
   }
+}
+
+/**
+ * The same copy out of a container that exists already, such as the running
+ * production container: for a container whose image is gone or was built
+ * elsewhere, or to be sure the schema is the one that NSO runs with. Reading
+ * an archive changes nothing in the container, whatever its state.
+ */
+export async function copySchemaFromContainer(
+  docker: DockerClient,
+  options: ContainerSchemaOptions,
+): Promise<ImageSchema> {
+  const call: CallOptions = options.signal ? { signal: options.signal } : {};
+  const details = await docker.inspectContainer(options.container, call);
+  const name = details.name.replace(/^\//, '');
+  return copySchemaOut(docker, details.id, {
+    ncsDir: details.env.NCS_DIR || defaultNcsDir,
+    imageRef: details.image,
+    where: `container ${name}`,
+    storageDir: options.storageDir,
+    call,
+  });
+}
+
+/** Finds tailf-ncs-config.yang under `$NCS_DIR/src/ncs` of a container and copies what it needs. */
+async function copySchemaOut(
+  docker: DockerClient,
+  id: string,
+  from: { ncsDir: string; imageRef: string; where: string; storageDir: string; call: CallOptions },
+): Promise<ImageSchema> {
+  const { ncsDir, call } = from;
+  const srcDir = path.posix.join(ncsDir, 'src', 'ncs');
+  let entries;
+  try {
+    entries = readTar(await readStream(await docker.getArchive(id, srcDir, call)));
+  } catch (err) {
+    if (isDockerError(err, 'notFound'))
+      throw new SchemaNotInImageError(from.imageRef, srcDir, from.where);
+    throw err;
+  }
+  // Docker names entries after the last path element: `ncs/...`.
+  const prefix = `${path.posix.basename(srcDir)}/`;
+  const yang = entries
+    .filter((e) => e.type === 'file' && e.name.endsWith('.yang') && e.name.startsWith(prefix))
+    .map((e) => ({ rel: e.name.slice(prefix.length), content: e.content }));
+  const root = yang.find((e) => path.posix.basename(e.rel) === ncsConfigYangFile);
+  if (!root) throw new SchemaNotInImageError(from.imageRef, srcDir, from.where);
+  const rootFolder = path.posix.dirname(root.rel);
+  const wanted = yang.filter((e) => {
+    const folder = path.posix.dirname(e.rel);
+    return (
+      folder === rootFolder || moduleFolders.some((m) => folder === m || folder.startsWith(`${m}/`))
+    );
+  });
+
+  const nsoVersion =
+    versionFromTag(splitRef(from.imageRef).tag) ??
+    (await readVersionFile(docker, id, ncsDir, call)) ??
+    'unknown';
+  const dir = path.join(from.storageDir, sanitize(nsoVersion));
+  // Replace a previous copy whole, so files gone from the image do not linger.
+  const staging = `${dir}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  await fs.rm(staging, { recursive: true, force: true });
+  for (const e of wanted) {
+    const target = path.join(staging, ...e.rel.split('/'));
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, e.content);
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(dir), { recursive: true });
+  await fs.rename(staging, dir);
+  return {
+    dir,
+    nsoVersion,
+    sourcePath: path.posix.join(srcDir, root.rel),
+    files: wanted.map((e) => e.rel).sort(),
+    origin: from.where,
+  };
 }
 
 async function readVersionFile(

@@ -8,7 +8,7 @@ import type { WorkbenchContext } from '../context';
  * The container the Health view follows: the one picked there, else the one
  * attached with Use Existing Container… (the keys NsoStatus reads).
  */
-function followedContainer(ctx: WorkbenchContext): string | undefined {
+export function followedContainer(ctx: WorkbenchContext): string | undefined {
   const state = ctx.extension.workspaceState;
   const chosen = state.get<string>('nso.health.preferredContainer');
   if (chosen) return chosen;

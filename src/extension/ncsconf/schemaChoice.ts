@@ -1,11 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { nsoImageCandidates, type LocalImage } from '../../core/nso/images';
-import { copySchemaFromImage, SchemaNotInImageError } from '../../core/nso/schemaSource';
+import { resolveProdContainer } from '../../core/nso/prodContainer';
+import {
+  copySchemaFromContainer,
+  copySchemaFromImage,
+  SchemaNotInImageError,
+  type ImageSchema,
+} from '../../core/nso/schemaSource';
 import type { SchemaSource } from '../../shared/ncsConfProtocol';
 import { quantity } from '../../shared/quantity';
 import type { WorkbenchContext } from '../context';
 import { toAbortSignal } from '../context';
+import { followedContainer } from './containerContext';
 
 /** globalState key of the schema read from an image (kept across sessions). */
 export const storedSchemaKey = 'nso.ncsConf.schemaSource';
@@ -49,23 +56,67 @@ export async function loadSchemaFromImage(
     );
     return undefined;
   }
+  return copyAndRemember(ctx, image, (storageDir, signal) =>
+    copySchemaFromImage(ctx.docker, {
+      image,
+      storageDir,
+      signal,
+      labels: { 'nso-workbench.role': 'schema-copy' },
+    }),
+  );
+}
+
+/**
+ * Copies the schema out of the workspace's production container (the one the
+ * Health view follows, else the workspace's own), running or not, and
+ * remembers it; undefined when there is none.
+ */
+export async function loadSchemaFromContainer(
+  ctx: WorkbenchContext,
+): Promise<SchemaSource | undefined> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  let container: string | undefined;
+  try {
+    const details = folder
+      ? await resolveProdContainer(ctx.docker, folder, followedContainer(ctx))
+      : undefined;
+    container = details?.name.replace(/^\//, '');
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    ctx.log.warn(`ncs.conf schema: ${message}`);
+    void vscode.window.showWarningMessage(message);
+    return undefined;
+  }
+  if (!container) {
+    void vscode.window.showWarningMessage(
+      'No NSO production container for this workspace: start NSO, or read the schema from the NSO image.',
+    );
+    return undefined;
+  }
+  const name = container;
+  return copyAndRemember(ctx, name, (storageDir, signal) =>
+    copySchemaFromContainer(ctx.docker, { container: name, storageDir, signal }),
+  );
+}
+
+/** Runs the copy with progress, remembers the schema for later sessions, or says what failed. */
+async function copyAndRemember(
+  ctx: WorkbenchContext,
+  from: string,
+  copy: (storageDir: string, signal: AbortSignal) => Promise<ImageSchema>,
+): Promise<SchemaSource | undefined> {
   const storageDir = path.join(ctx.extension.globalStorageUri.fsPath, 'ncs-conf-yang');
   try {
     const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Reading the ncs.conf schema from ${image}`,
+        title: `Reading the ncs.conf schema from ${from}`,
         cancellable: true,
       },
       async (_progress, token) => {
         const abort = toAbortSignal(token);
         try {
-          return await copySchemaFromImage(ctx.docker, {
-            image,
-            storageDir,
-            signal: abort.signal,
-            labels: { 'nso-workbench.role': 'schema-copy' },
-          });
+          return await copy(storageDir, abort.signal);
         } finally {
           abort.dispose();
         }
@@ -78,7 +129,7 @@ export async function loadSchemaFromImage(
     };
     await ctx.extension.globalState.update(storedSchemaKey, source);
     ctx.log.info(
-      `ncs.conf schema: ${quantity(result.files.length, 'YANG file')} from ${image} in ${result.dir}`,
+      `ncs.conf schema: ${quantity(result.files.length, 'YANG file')} from ${from} in ${result.dir}`,
     );
     return source;
   } catch (err) {
