@@ -58,7 +58,7 @@ export const startCommand: Subcommand = {
         workspaceFolder: dir,
         packagesDir: path.resolve(dir, ws.packagesPath),
         ...optional('image', values.image ?? ws.setting('nso.prodImage')),
-        ...optional('containerName', values.name),
+        ...optional('containerName', values.name ?? ws.setting('nso.prod.containerName')),
         extraArgs: values['extra-args'] ?? ws.setting('nso.prod.extraArgs') ?? defaultExtraArgs,
         ports: values.port ?? settingPorts,
         ...optional('logsPath', logsPath ? path.resolve(dir, logsPath) : undefined),
@@ -66,7 +66,7 @@ export const startCommand: Subcommand = {
         adminUser: values['admin-user'] ?? ws.setting('nso.adminUser') ?? defaultAdminUser,
         ...optional('adminPassword', password ? password : undefined),
         ...optional('ncsConf', ncsConf),
-        ...optional('network', values.network),
+        ...optional('network', values.network ?? ws.setting('nso.prod.network')),
       };
       const docker = ws.docker();
       const result = await startProdContainer(docker, settings, {

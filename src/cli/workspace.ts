@@ -100,7 +100,7 @@ function stripJsonComments(text: string): string {
 
 export function stringSetting(s: Record<string, unknown>, key: string): string | undefined {
   const v = s[key];
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
 
 /** A Docker client the way the extension makes one without a host setting. */
