@@ -15,6 +15,7 @@ import {
 import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import { HealthMonitor } from '../../src/core/watch/healthMonitor';
 import {
+  containerRole,
   groupNsoContainers,
   isWatchedContainer,
   looksLikeNso,
@@ -449,6 +450,51 @@ describe('NSO containers: which and how grouped', () => {
     assert.equal(selectProdContainer([mounted, elsewhere], ['/ws'])?.name, 'compose-nso');
     assert.equal(selectProdContainer([elsewhere], ['/ws']), undefined);
     assert.equal(selectProdContainer([labelled, elsewhere], ['/ws'], 'other')?.name, 'other');
+  });
+
+  it('knows a Compose service built FROM an NSO image by what it inherited, and follows it', () => {
+    // `build: .` in Compose: the image is named after the project, not after Cisco's.
+    const built = (service: string, d: Partial<ContainerDetails>): WatchedContainer => {
+      const name = `shop-${service}-1`;
+      const image = `shop-${service}`;
+      const labels = {
+        'com.docker.compose.project': 'shop',
+        'com.docker.compose.service': service,
+      };
+      return {
+        ...c(name, image, labels),
+        details: nsoProdDetails({ name, image, labels, env: {}, entrypoint: [], cmd: [], ...d }),
+      };
+    };
+    const nso = built('nso', {
+      env: { NCS_DIR: '/opt/ncs/current', NCS_RUN_DIR: '/nso/run' },
+      entrypoint: ['/run-nso.sh'],
+      healthcheck: { test: ['CMD-SHELL', 'ncs_cmd -c "wait-start 2"'] },
+      mounts: [
+        { type: 'bind', source: '/ws/packages', destination: '/nso/run/packages', readOnly: false },
+      ],
+    });
+    const builder = built('builder', {
+      env: { NCS_DIR: '/opt/ncs/current' },
+      cmd: ['sleep', 'infinity'],
+    });
+    const db = built('db', { env: { PGDATA: '/var/lib/postgresql/data' }, cmd: ['postgres'] });
+
+    assert.equal(containerRole(nso), 'prod');
+    assert.equal(containerRole(builder), 'build');
+    assert.equal(containerRole(db), undefined);
+    const { details: _inspected, ...uninspected } = nso;
+    assert.equal(containerRole(uninspected), undefined, 'the name alone says nothing');
+
+    assert.deepEqual(
+      groupNsoContainers([db, nso, builder], ['/ws']).map((g) => [
+        g.kind,
+        g.containers.map((x) => x.name),
+      ]),
+      [['compose', ['shop-builder-1', 'shop-db-1', 'shop-nso-1']]],
+    );
+    assert.deepEqual(groupNsoContainers([db], ['/ws']), [], 'a project without NSO stays out');
+    assert.equal(selectProdContainer([db, builder, nso], ['/ws'])?.name, 'shop-nso-1');
   });
 });
 

@@ -1,11 +1,12 @@
 // Which containers are NSO's, and how to show them: the workspace's own
 // production and build containers (our labels), any container from an image
-// named like Cisco's NSO images (any registry prefix), and Compose projects
-// that hold one of those, grouped by project.
+// named like Cisco's NSO images (any registry prefix), a Compose container
+// whose image was built FROM one of them, and Compose projects that hold one
+// of those, grouped by project.
 
 import * as path from 'node:path';
 
-import type { MountInfo, PortBinding } from '../docker/client';
+import type { ContainerDetails, MountInfo, PortBinding } from '../docker/client';
 import { splitRef, versionFromTag } from '../nso/images';
 import {
   composeProjectLabel,
@@ -37,23 +38,46 @@ export function nsoImageVersion(image: string): string | undefined {
   return nsoImageRole(withoutDigest) ? versionFromTag(splitRef(withoutDigest).tag) : undefined;
 }
 
-/** Whether the container is an NSO container by its labels or its image name. */
-export function looksLikeNso(facts: ContainerFacts): boolean {
-  return roleOf(facts.labels) !== undefined || nsoImageRole(facts.image) !== undefined;
+/** What is known of a container: the cheap facts, and its details once inspected. */
+type KnownContainer = ContainerFacts & { readonly details?: ContainerDetails };
+
+/**
+ * `prod` or `build` from what the container was created with. NSO's images
+ * set NCS_DIR, and the production image runs NSO through /run-nso.sh with an
+ * `ncs_cmd` health check; an image built FROM them (a Compose service with
+ * `build: .`, which Compose names `<project>-<service>`) inherits all three,
+ * so it is known although its name says nothing.
+ */
+export function nsoDetailsRole(
+  d: Pick<ContainerDetails, 'env' | 'entrypoint' | 'cmd' | 'healthcheck'>,
+): ContainerRole | undefined {
+  if (!d.env.NCS_DIR) return undefined;
+  const runsNso =
+    [...d.entrypoint, ...d.cmd].some((arg) => /(?:^|\/)run-nso\.sh$/.test(arg)) ||
+    (d.healthcheck?.test ?? []).some((part) => /\bncs_cmd\b/.test(part));
+  return runsNso ? 'prod' : 'build';
+}
+
+/** Whether the container is an NSO container by its labels, its image name or its details. */
+export function looksLikeNso(c: KnownContainer): boolean {
+  return containerRole(c) !== undefined;
 }
 
 /**
  * What the watcher keeps: NSO containers, and every Compose container (the
  * siblings of an NSO container in its project, e.g. a netsim side-car, are
  * shown with it; projects without NSO are filtered out when grouping).
+ * FIXME(#5): a container outside Compose whose image was built FROM an NSO
+ * image under another name is not watched: the event and the list name only
+ * the image, and telling it apart would take an inspect of every container.
  */
 export function isWatchedContainer(facts: ContainerFacts): boolean {
   return looksLikeNso(facts) || facts.labels[composeProjectLabel] !== undefined;
 }
 
-/** prod/build by our label, else by image name. */
-export function containerRole(c: ContainerFacts): ContainerRole | undefined {
-  return roleOf(c.labels) ?? nsoImageRole(c.image);
+/** prod/build by our label, else by image name, else by what the image set up (once inspected). */
+export function containerRole(c: KnownContainer): ContainerRole | undefined {
+  return roleOf(c.labels) ?? nsoImageRole(c.image) ?? (c.details && nsoDetailsRole(c.details));
 }
 
 export type ContainerGroup =
