@@ -6,7 +6,7 @@ import { nodeForElement } from './binding';
 import { describeNode } from './hover';
 import { ncsConfigNamespace } from './problems';
 import type { RtNode, SchemaIndex } from './schemaIndex';
-import { enumeratedValues } from './valueCheck';
+import { enumeratedValues, isFullyEnumerated } from './valueCheck';
 import { nsoVariables } from './variables';
 import { scanXml, type XmlDocument, type XmlElement } from './xmlScanner';
 
@@ -293,7 +293,8 @@ function shortDetail(c: RtNode): string {
 function elementSnippet(c: RtNode): string {
   let field = 1;
   const leafBody = (n: RtNode): string => {
-    const values = n.type ? enumeratedValues(n.type).map((v) => v.name) : [];
+    const values =
+      n.type && isFullyEnumerated(n.type) ? enumeratedValues(n.type).map((v) => v.name) : [];
     if (values.length > 0) return `\${${field++}|${values.map(escapeChoice).join(',')}|}`;
     const dflt = n.node.default?.[0];
     return dflt !== undefined ? `\${${field++}:${escapeSnippet(dflt)}}` : `$${field++}`;

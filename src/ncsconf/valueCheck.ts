@@ -199,6 +199,17 @@ function stringMatches(t: RtType, value: string): boolean {
   return true;
 }
 
+/**
+ * True when enumeratedValues lists every value the type allows (an enumeration,
+ * a boolean, or a union of only those): a pick list then says it all, where a
+ * number-or-`unbounded` type would lose its numbers.
+ */
+export function isFullyEnumerated(t: RtType): boolean {
+  const { base } = t.info;
+  if (base === 'boolean' || base === 'enumeration') return true;
+  return base === 'union' && (t.members ?? []).every(isFullyEnumerated);
+}
+
 /** Values completion can offer: enumeration names and booleans, through unions. */
 export function enumeratedValues(t: RtType): { name: string; description?: string }[] {
   const out: { name: string; description?: string }[] = [];

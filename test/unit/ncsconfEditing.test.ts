@@ -67,6 +67,24 @@ describe('ncs.conf completion', () => {
     );
   });
 
+  it('offers a choice snippet only where the values are all enumerated', async () => {
+    // A number or `unbounded`: a choice of `unbounded` alone would hide the numbers.
+    const { items } = await complete(`${head}  <|`);
+    const snippet = (label: string): string | undefined =>
+      items.find((i) => i.label === label)?.insertText;
+    assert.equal(snippet('max-sessions'), 'max-sessions>${1:unbounded}</max-sessions>');
+    assert.equal(
+      snippet('commit-retry-timeout'),
+      'commit-retry-timeout>${1:infinity}</commit-retry-timeout>',
+    );
+    // Only enumerated values: a choice.
+    const logs = await complete(`${head}  <logs>\n    <|`);
+    assert.equal(
+      logs.items.find((i) => i.label === 'developer-log-level')?.insertText,
+      'developer-log-level>${1|error,info,trace|}</developer-log-level>',
+    );
+  });
+
   it('offers enumeration and boolean values, through unions, default first', async () => {
     const timeout = await complete(`${head}  <commit-retry-timeout>|</commit-retry-timeout>`);
     assert.deepEqual(
