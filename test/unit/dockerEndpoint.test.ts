@@ -302,6 +302,14 @@ describe('Docker host parsing', () => {
     assert.equal(parsed.host, 'tcp://127.0.0.1:2375');
   });
 
+  it('refuses a socket path without unix://, instead of taking it as tcp://127.0.0.1:2375', () => {
+    assert.throws(
+      () => parseDockerHost('/var/run/docker.sock'),
+      /"\/var\/run\/docker\.sock" is not valid: use unix:\/\/\/path.*needs unix:\/\/ in front/,
+    );
+    assert.throws(() => parseDockerHost('//./pipe/docker_engine'), /needs unix:\/\/ in front/);
+  });
+
   it('unwraps IPv6 addresses', () => {
     const parsed = parseDockerHost('tcp://[::1]:2375');
     assert.equal(parsed.hostname, '::1');

@@ -284,6 +284,14 @@ export function parseDockerHost(value: string, tls = false): ParsedDockerHost {
   const schemeEnd = text.indexOf('://');
   const scheme = schemeEnd < 0 ? 'tcp' : text.slice(0, schemeEnd).toLowerCase();
   const rest = schemeEnd < 0 ? text : text.slice(schemeEnd + 3);
+  if (schemeEnd < 0 && text.includes('/')) {
+    // A pasted socket path would otherwise become tcp://127.0.0.1:2375 and fail
+    // later as a refused connection that names neither the path nor the fix.
+    throw badHost(
+      value,
+      new Error('without a scheme it is taken as host:port; a socket path needs unix:// in front'),
+    );
+  }
 
   switch (scheme) {
     case 'unix': {
