@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 
+import { buildLockFile } from '../core/build/buildLock';
 import { JsonFileBuildStateStore } from '../core/build/buildState';
 import { formatDiagnostic, runBuild, summarize, type BuildReport } from '../core/build/runBuild';
 import { signedBinInstructions } from '../core/nso/buildContainer';
@@ -77,6 +78,8 @@ export const buildCommand: Subcommand = {
           ...optional('prodImage', values['prod-image'] ?? ws.setting('nso.prodImage')),
           ...(parallelism ? { parallelism } : {}),
           store,
+          lockFile: await buildLockFile(path.resolve(folder, ws.packagesPath), io.env),
+          lockOwner: 'nso-workbench build',
         },
         { ...(values.package ? { packages: values.package } : {}), clean: values.clean },
         {

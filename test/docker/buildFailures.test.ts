@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -301,6 +301,50 @@ describe('build failures end with a message and leave the workspace untouched', 
         ['common-types', 'built'],
       ],
     );
+  });
+
+  it('a build from another process waits for the running one instead of running make beside it', async function () {
+    const ws = workspace('two-processes', ['banner']);
+    addSlowPackage(ws);
+    const controller = new AbortController();
+    const { observer, seen } = waitForLine((l) => l === 'long build started');
+    const first = runBuild(
+      env(ws, { lockOwner: 'the first build' }),
+      { packages: ['slow'] },
+      observer,
+      controller.signal,
+    );
+    await seen;
+
+    // The CLI in a terminal, on the same workspace: it either says it waits
+    // or (two makes at once) builds banner beside the running make.
+    const stateFile = path.join(ws, '..', 'two-processes-state.json');
+    const args = [...cliBuild(ws, stateFile), '--package', 'banner'];
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number>((resolve) =>
+      child.on('close', (code) => resolve(code ?? 1)),
+    );
+    let ended = false;
+    void exited.then(() => (ended = true));
+    await waitUntil(() => Promise.resolve(ended || /Another build of/.test(stdout)), 60_000);
+    await new Promise((r) => setTimeout(r, 500));
+
+    assert.equal(ended, false, `the CLI build ran beside the first one:\n${stdout}${stderr}`);
+    assert.match(
+      stdout,
+      /Another build of .*packages is running \(the first build, since .*, process \d+\)\. This build starts when it ends/,
+    );
+    assert.equal(fs.existsSync(path.join(ws, 'packages', 'banner', 'load-dir')), false);
+
+    controller.abort();
+    assert.equal((await first).status, 'cancelled');
+    const code = await withDeadline(exited, 60_000, 'the waiting CLI build to run');
+    assert.equal(code, 0, `${stdout}${stderr}`);
+    assert.match(stdout, /1 package: 1 built/);
   });
 
   describe('nso-workbench build (CLI)', function () {

@@ -26,6 +26,7 @@ import {
   type WorkspacePackage,
 } from '../packages/discovery';
 import { packageInputHash, packagesWithoutMetaData } from './buildInputs';
+import { acquireBuildLock, buildLockFile, describeHolder, type HeldBuildLock } from './buildLock';
 import { BuildLane } from './buildLane';
 import type { BuildRequest } from './buildQueue';
 import { criticalPaths, schedulePackages } from './schedule';
@@ -59,6 +60,13 @@ export interface BuildEnvironment {
    * every build that runs make compares them again.
    */
   versionChecks?: VersionCheckCache;
+  /**
+   * The lock file that keeps builds of the packages folder one at a time
+   * across processes (see buildLock.ts); default: in the user's cache folder.
+   */
+  lockFile?: string;
+  /** What runs this build, as a build waiting for it names it, e.g. `nso-workbench build`. */
+  lockOwner?: string;
 }
 
 /** Per build image id and configured production image: the warning (or none) and when. */
@@ -72,6 +80,8 @@ export interface BuildObserver {
   /** Something about the build itself: the image, the container, the plan. */
   info?(message: string): void;
   warn?(message: string): void;
+  /** The build waits for another process's build of the same packages folder (also told to info). */
+  waiting?(message: string): void;
   packageStarted?(pkg: string, started: number, toBuild: number): void;
   packageFinished?(result: PackageBuildResult): void;
 }
@@ -158,12 +168,48 @@ interface Planned {
   hasMakefile: boolean;
 }
 
-/** Builds the requested packages of one workspace folder. Never throws for build failures. */
+/**
+ * Builds the requested packages of one workspace folder, once no other
+ * process builds the same packages folder. Never throws for build failures.
+ */
 export async function runBuild(
   env: BuildEnvironment,
   request: BuildRequest,
   observer: BuildObserver = {},
   signal?: AbortSignal,
+): Promise<BuildReport> {
+  const packagesDir = path.resolve(env.workspaceFolder, env.packagesPath ?? 'packages');
+  let lock: HeldBuildLock | undefined;
+  let lockFile: string | undefined;
+  try {
+    lockFile = env.lockFile ?? (await buildLockFile(packagesDir));
+    lock = await acquireBuildLock(lockFile, env.lockOwner ?? 'NSO Workbench', {
+      ...(signal ? { signal } : {}),
+      onWait: (holder) => {
+        const message = `Another build of ${packagesDir} is running (${describeHolder(holder)}). This build starts when it ends, as two makes on the same packages would overwrite each other's outputs.`;
+        observer.info?.(message);
+        observer.waiting?.(message);
+      },
+    });
+  } catch (err) {
+    if (signal?.aborted) return cancelledReport(env.workspaceFolder, env.packagesPath);
+    // A cache folder that cannot be written must not stop the build.
+    observer.warn?.(
+      `Could not take the build lock ${lockFile ?? ''} (${err instanceof Error ? err.message : String(err)}): building without it, so a build started meanwhile from another window or terminal would run at the same time.`,
+    );
+  }
+  try {
+    return await buildPackages(env, request, observer, signal);
+  } finally {
+    await lock?.release().catch(() => undefined);
+  }
+}
+
+async function buildPackages(
+  env: BuildEnvironment,
+  request: BuildRequest,
+  observer: BuildObserver,
+  signal: AbortSignal | undefined,
 ): Promise<BuildReport> {
   const started = performance.now();
   const packagesPath = env.packagesPath ?? 'packages';

@@ -311,6 +311,7 @@ export class BuildFeature {
       line: (pkg, line) => write(`[${pkg}] ${line}`),
       info: (m) => write(m),
       warn: (m) => write(`warning: ${m}`),
+      waiting: () => progress.report({ message: 'waiting for another build of these packages' }),
       packageStarted: (pkg, n, total) => {
         toBuild = total;
         running.add(pkg);
@@ -346,6 +347,7 @@ export class BuildFeature {
         ...(parallelism > 0 ? { parallelism } : {}),
         store: this.storeFor(folder),
         versionChecks: this.versionChecks,
+        lockOwner: `${vscode.env.appName} window`,
       },
       request,
       observer,
