@@ -441,15 +441,23 @@ describe('Restoring an NSO backup into the production container', function () {
     it('recreates the removed container from the record, identically', async () => {
       await setDevice(nso, 'b1', '192.0.2.1');
       const { entry } = await takeBackup(dockerClient, nso);
+      // Blanks, quotes and shell syntax in the name: it travels as data. Were it
+      // glued into a shell anywhere, a container with the /nso mount would
+      // leave /nso/injected on the host (${PWD%%[a-z]*} is "/": a name holds no slash).
+      const inject = 'cd ${PWD%%[a-z]*}nso && touch injected';
+      const odd = `b1 $(${inject}); \`${inject}\` 'x'.backup.gz`;
+      await dockerOk(['exec', nso, 'mv', '--', entry.path, `/nso/run/backups/${odd}`]);
       await setDevice(nso, 'b1', '192.0.2.99');
       const before = await configuration(nso);
 
-      const plan = await planRestore(dockerClient, nso, entry.name);
+      const plan = await planRestore(dockerClient, nso, odd);
       const report = await executeRestore(dockerClient, plan, { stateDir, safetyBackup: false });
       assert.equal(report.recreated, true);
       assert.deepEqual(report.differences, []);
       assert.match(await devices(nso), /address 192\.0\.2\.1\n/);
       assert.deepEqual(await configuration(nso), before);
+      assert.ok(!fs.existsSync(path.join(hostDir, 'injected')), 'the name ran as shell code');
+      assert.ok(fs.existsSync(path.join(hostDir, 'run', 'backups', odd)), 'the backup is kept');
       // The run directory before the restore is on the host now, at run.old.
       assert.ok(fs.existsSync(path.join(hostDir, 'run.old', 'cdb', 'A.cdb')));
       assert.match(
