@@ -65,6 +65,31 @@ describe('package input hash', () => {
     assert.deepEqual(changedFiles(before.files, after.files), ['python/a/main.py']);
   });
 
+  it('follows symbolic links: a change to a linked file is a change; a link cycle ends', async () => {
+    const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-hash-shared-'));
+    try {
+      fs.writeFileSync(path.join(shared, 'types.yang'), 'module types {}');
+      fs.symlinkSync(path.join(shared, 'types.yang'), path.join(dir, 'src', 'yang', 'types.yang'));
+      fs.symlinkSync(shared, path.join(dir, 'src', 'shared'));
+      fs.symlinkSync('..', path.join(dir, 'src', 'yang', 'up'));
+      fs.symlinkSync('no-such-file', path.join(dir, 'src', 'dangling.yang'));
+      const before = await hashPackageInputs(dir);
+      assert.ok(before.files.has('src/yang/types.yang'), [...before.files.keys()].join(', '));
+      assert.ok(before.files.has('src/shared/types.yang'));
+      assert.ok(before.files.has('src/dangling.yang'));
+
+      fs.writeFileSync(path.join(shared, 'types.yang'), 'module types { leaf x; }');
+      const after = await hashPackageInputs(dir);
+      assert.notEqual(after.hash, before.hash);
+      assert.deepEqual(changedFiles(before.files, after.files), [
+        'src/shared/types.yang',
+        'src/yang/types.yang',
+      ]);
+    } finally {
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
+  });
+
   it('classifies changes for redeploy versus full reload', () => {
     assert.equal(classifyChange('python/a/main.py'), 'python');
     assert.equal(classifyChange('templates/t.xml'), 'template');

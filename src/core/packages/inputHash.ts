@@ -36,18 +36,41 @@ export interface PackageInputs {
   files: Map<string, string>;
 }
 
-/** Hashes a package folder's build inputs. */
+/**
+ * Hashes a package folder's build inputs. A symbolic link counts as what it
+ * points to (make reads through it: a YANG module shared with another package
+ * is a common case), and a link that points nowhere as its target's name.
+ */
 export async function hashPackageInputs(dir: string): Promise<PackageInputs> {
   const files = new Map<string, string>();
+  // Real paths of the folders walked so far: a link back up must not loop.
+  const walked = new Set<string>();
   async function walk(rel: string): Promise<void> {
-    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    const here = path.join(dir, rel);
+    const real = await fs.realpath(here);
+    if (walked.has(real)) return;
+    walked.add(real);
+    const entries = await fs.readdir(here, { withFileTypes: true });
     await Promise.all(
       entries.map(async (e) => {
         const r = rel ? `${rel}/${e.name}` : e.name;
         if (!isBuildInput(r)) return;
-        if (e.isDirectory()) return walk(r);
-        if (!e.isFile()) return;
-        const data = await fs.readFile(path.join(dir, r));
+        const full = path.join(dir, r);
+        let isDir = e.isDirectory();
+        let isFile = e.isFile();
+        if (e.isSymbolicLink()) {
+          const target = await fs.stat(full).catch(() => undefined);
+          if (!target) {
+            const to = await fs.readlink(full);
+            files.set(r, createHash('sha256').update(`dangling link to ${to}`).digest('hex'));
+            return;
+          }
+          isDir = target.isDirectory();
+          isFile = target.isFile();
+        }
+        if (isDir) return walk(r);
+        if (!isFile) return;
+        const data = await fs.readFile(full);
         files.set(r, createHash('sha256').update(data).digest('hex'));
       }),
     );
