@@ -97,10 +97,12 @@ function descend(el: XmlElement | undefined, path: readonly string[]): XmlElemen
   return cur;
 }
 
-/** A leaf's value: as written, else the schema default, else undefined (unknown). */
+/** A leaf's value: as NSO in the container reads it, else the schema default, else undefined (unknown). */
 interface Setting {
   value: string | undefined;
   el: XmlElement | undefined;
+  /** Set when the value comes from `${…}` in the file: the text as written. */
+  written?: string;
 }
 
 class ContainerChecker {
@@ -138,7 +140,12 @@ class ContainerChecker {
 
   private setting(path: readonly string[]): Setting {
     const el = descend(this.root, path);
-    if (el) return { value: el.text.trim(), el };
+    if (el) {
+      // `${NCS_CLI_SSH:-false}` (the image's default ncs.conf): the container's environment decides.
+      const written = el.text.trim();
+      const value = expandVariables(written, this.vars);
+      return value === written ? { value, el } : { value, el, written };
+    }
     return { value: this.schemaNode(path)?.node.default?.[0], el: undefined };
   }
 
@@ -255,11 +262,19 @@ class ContainerChecker {
             gate.value === 'false'
               ? { s: gate, path: nb.gate }
               : { s: enabled, path: nb.transport };
+          const how = off.s.written
+            ? ` (${off.s.written}, with the environment of ${name})`
+            : off.s.el
+              ? ''
+              : ' by default';
           this.warn(
             off.s.el ? valueRange(this.text, off.s.el) : this.nearest(off.path),
             'published-port-disabled',
-            `${name} publishes port ${port}, where ${nb.label} listens, but /ncs-config/${off.path.join('/')} is disabled${off.s.el ? '' : ' by default'}: the port answers nothing.`,
-            this.replaceValueFix(off.s.el, 'true', `Enable /ncs-config/${off.path.join('/')}`),
+            `${name} publishes port ${port}, where ${nb.label} listens, but /ncs-config/${off.path.join('/')} is disabled${how}: the port answers nothing.`,
+            // Set from the environment on purpose: writing true over it is not the one clear fix.
+            off.s.written
+              ? undefined
+              : this.replaceValueFix(off.s.el, 'true', `Enable /ncs-config/${off.path.join('/')}`),
           );
         },
       });
@@ -292,8 +307,10 @@ class ContainerChecker {
         this.warn(
           valueRange(this.text, portSetting.el),
           'published-port-mismatch',
-          `${name} publishes port ${port}, the usual port of ${usual.label}, but it listens on ${portSetting.value ?? '?'} here: nothing answers on ${port}.`,
-          this.replaceValueFix(portSetting.el, String(port), `Listen on ${port}`),
+          `${name} publishes port ${port}, the usual port of ${usual.label}, but it listens on ${portSetting.value ?? '?'} here${portSetting.written ? ` (${portSetting.written}, with the environment of ${name})` : ''}: nothing answers on ${port}.`,
+          portSetting.written
+            ? undefined
+            : this.replaceValueFix(portSetting.el, String(port), `Listen on ${port}`),
         );
         return;
       }

@@ -91,17 +91,25 @@ export function instancePath(el: XmlElement, schema: SchemaIndex, fragment: bool
   return `/${steps.reverse().join('/')}`;
 }
 
-function variableHover(name: string, env: Record<string, string> | undefined): string {
+function variableHover(
+  name: string,
+  env: Record<string, string> | undefined,
+  fallback: string | undefined,
+): string {
   const nso = nsoVariables[name];
   if (nso) {
     return `**\${${name}}** · NSO variable\n\n${nso.description}\n\nIn the production container: ${code(nso.containerValue)}`;
   }
   const value = env?.[name];
+  const otherwise =
+    fallback === undefined ? '' : `\n\nWhere it is not set, NSO reads ${code(fallback)}.`;
   if (value === redactedValue)
-    return `**\${${name}}** · environment variable\n\nSet where NSO runs (a secret: its value is not shown).`;
-  return value !== undefined
-    ? `**\${${name}}** · environment variable\n\nSet to ${code(value)} where NSO runs.`
-    : `**\${${name}}** · not an NSO variable, and not known to be set where NSO runs.`;
+    return `**\${${name}}** · environment variable\n\nSet where NSO runs (a secret: its value is not shown).${otherwise}`;
+  if (value !== undefined)
+    return `**\${${name}}** · environment variable\n\nSet to ${code(value)} where NSO runs.${otherwise}`;
+  return fallback === undefined
+    ? `**\${${name}}** · not an NSO variable, and not known to be set where NSO runs.`
+    : `**\${${name}}** · environment variable, not known to be set where NSO runs: NSO then reads ${code(fallback)}, the default written here.`;
 }
 
 /** Walks down to the deepest element whose span holds the offset. */
@@ -138,7 +146,7 @@ export function hoverAt(
         return {
           offset: v.offset,
           length: v.length,
-          markdown: variableHover(v.name, options.environment),
+          markdown: variableHover(v.name, options.environment, v.fallback),
         };
       }
     }

@@ -5,7 +5,7 @@
 
 import { rootBinding } from './binding';
 import { ncsConfigNamespace, type ConfProblem, type QuickFix, type Severity } from './problems';
-import type { RtNode, SchemaIndex } from './schemaIndex';
+import type { RtNode, RtType, SchemaIndex } from './schemaIndex';
 import { closest } from './suggest';
 import {
   insertChildFix,
@@ -16,7 +16,7 @@ import {
   type Range,
 } from './textRanges';
 import { describeType, enumeratedValues, valueMatches } from './valueCheck';
-import { findVariables, nsoVariables } from './variables';
+import { findVariables, nsoVariables, valueWithFallbacks } from './variables';
 import { scanXml, type XmlDocument, type XmlElement } from './xmlScanner';
 
 export interface ValidateOptions {
@@ -321,8 +321,12 @@ class Validator {
     const t = rt.type;
     if (!t) return;
     const value = el.text.trim();
-    // NSO expands variables when it reads the file; the expanded value is not known here.
-    if (value.includes('${')) return;
+    // NSO expands variables when it reads the file; the expanded value is not known here,
+    // but a value whose every variable has a default must be valid with those defaults.
+    if (value.includes('${')) {
+      this.fallbackValue(el, t, value);
+      return;
+    }
     if (valueMatches(t, value)) return;
 
     const typeName = t.info.name === t.info.base ? t.info.base : `${t.info.name}, ${t.info.base}`;
@@ -343,6 +347,20 @@ class Validator {
         ? `<${el.localName}> is empty: expected ${expected} (${typeName}).`
         : `'${shown}' is not a valid <${el.localName}>: expected ${expected} (${typeName}).${guess ? ` Did you mean ${guess}?` : ''}`;
     this.report(range, 'error', 'invalid-value', message, fix);
+  }
+
+  /** `${NCS_CLI_SSH:-false}`: NSO reads the default where the variable is not set. */
+  private fallbackValue(el: XmlElement, t: RtType, value: string): void {
+    const fallback = valueWithFallbacks(value);
+    if (fallback === undefined || valueMatches(t, fallback.trim())) return;
+    const names = findVariables(value, 0, value.length).map((v) => `\${${v.name}}`);
+    const typeName = t.info.name === t.info.base ? t.info.base : `${t.info.name}, ${t.info.base}`;
+    this.report(
+      valueRange(this.text, el),
+      'error',
+      'invalid-value',
+      `Where ${names.join(' and ')} ${names.length === 1 ? 'is' : 'are'} not set, <${el.localName}> is '${fallback}', which is not valid: expected ${describeType(t)} (${typeName}).`,
+    );
   }
 
   // ---- repeats: singletons, list keys, leaf-list values, max-elements -------------
@@ -487,7 +505,8 @@ class Validator {
           );
           continue;
         }
-        if (this.knownVariables.has(v.name)) continue;
+        // NSO uses the default where the variable is not set: nothing to expand is missing.
+        if (this.knownVariables.has(v.name) || v.fallback !== undefined) continue;
         const guess = closest(v.name, this.knownVariables);
         this.report(
           { offset: v.offset, length: v.length },

@@ -53,31 +53,65 @@ export interface VariableUse {
   length: number;
   nameOffset: number;
   closed: boolean;
+  /** What `${NAME:-default}` gives when NAME is not set (NSO's own syntax, as in the image's default ncs.conf). */
+  fallback?: string;
 }
 
 const nameChar = /[A-Za-z0-9_]/;
 
-/** The `${NAME}` references in text[from, to). */
+/** The `${NAME}` and `${NAME:-default}` references in text[from, to). */
 export function findVariables(text: string, from: number, to: number): VariableUse[] {
   const out: VariableUse[] = [];
   let i = text.indexOf('${', from);
   while (i >= 0 && i < to) {
     let j = i + 2;
     while (j < to && nameChar.test(text[j]!)) j++;
+    const nameEnd = j;
+    let fallback: string | undefined;
+    if (text.startsWith(':-', j) && j + 2 <= to) {
+      const close = text.indexOf('}', j + 2);
+      if (close >= 0 && close < to) {
+        fallback = text.slice(j + 2, close);
+        j = close;
+      }
+    }
     const closed = text[j] === '}' && j < to;
-    out.push({
-      name: text.slice(i + 2, j),
+    const use: VariableUse = {
+      name: text.slice(i + 2, nameEnd),
       offset: i,
       length: (closed ? j + 1 : j) - i,
       nameOffset: i + 2,
       closed,
-    });
+    };
+    if (fallback !== undefined) use.fallback = fallback;
+    out.push(use);
     i = text.indexOf('${', j);
   }
   return out;
 }
 
-/** Replaces `${NAME}` by its value where one is known; unknown names stay as written. */
+const reference = /\$\{([A-Za-z0-9_]+)(?::-([^}]*))?\}/g;
+
+/**
+ * Replaces `${NAME}` by its value where one is known, and `${NAME:-default}`
+ * by the default where it is not (as NSO does); other names stay as written.
+ */
 export function expandVariables(value: string, values: Readonly<Record<string, string>>): string {
-  return value.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, name: string) => values[name] ?? m);
+  return value.replace(
+    reference,
+    (m, name: string, fallback: string | undefined) => values[name] ?? fallback ?? m,
+  );
+}
+
+/**
+ * The value as NSO reads it when none of its variables is set, or undefined
+ * when a variable has no default (the value then depends on the environment).
+ */
+export function valueWithFallbacks(value: string): string | undefined {
+  let complete = true;
+  const out = value.replace(reference, (_m, _name: string, fallback: string | undefined) => {
+    if (fallback === undefined) complete = false;
+    return fallback ?? '';
+  });
+  return complete && !out.includes('${') ? out : undefined;
 }

@@ -117,6 +117,45 @@ describe('container-aware ncs.conf checks', () => {
     assert.ok(noSchema.includes('absolute-path'));
   });
 
+  it("reads interfaces switched by ${VAR:-default} with the container's environment", async () => {
+    const schema = await fixtureSchema();
+    // The production image's default ncs.conf turns the CLI on only when NCS_CLI_SSH=true.
+    const text = [
+      '<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config">',
+      '  <load-path><dir>${NCS_RUN_DIR}/packages</dir></load-path>',
+      '  <cli>',
+      '    <enabled>true</enabled>',
+      '    <ssh><enabled>${NCS_CLI_SSH:-false}</enabled><port>${CLI_PORT:-2024}</port></ssh>',
+      '  </cli>',
+      '</ncs-config>',
+    ].join('\n');
+    const cli = { ...prod, publishedPorts: [{ containerPort: 2024 }] };
+    const unset = checkForContainer(text, scanXml(text), cli, { schema });
+    assert.deepEqual(summarize(text, unset), [
+      [1, 'conf-in-use', 'ncs-config'],
+      [5, 'published-port-disabled', '${NCS_CLI_SSH:-false}'],
+    ]);
+    assert.match(
+      unset[1]!.message,
+      /\/ncs-config\/cli\/ssh is disabled \(\$\{NCS_CLI_SSH:-false\}, with the environment of nso-prod\)/,
+    );
+    assert.equal(unset[1]!.fix, undefined, 'the environment decides, not a value written over it');
+
+    const set = { ...cli, env: { ...cli.env, NCS_CLI_SSH: 'true' } };
+    assert.deepEqual(
+      checkForContainer(text, scanXml(text), set, { schema }).map((p) => p.code),
+      ['conf-in-use'],
+    );
+    const moved = { ...set, env: { ...set.env, CLI_PORT: '3024' } };
+    const elsewhere = checkForContainer(text, scanXml(text), moved, { schema });
+    assert.deepEqual(
+      elsewhere.map((p) => p.code),
+      ['conf-in-use', 'published-port-mismatch'],
+    );
+    assert.match(elsewhere[1]!.message, /listens on 3024 here \(\$\{CLI_PORT:-2024\}, with/);
+    assert.equal(elsewhere[1]!.fix, undefined);
+  });
+
   it('checks only paths in an ncs.conf.d/ fragment', async () => {
     const schema = await fixtureSchema();
     const text = '<logs><ncs-log><file><name>/log/x.log</name></file></ncs-log></logs>';

@@ -187,6 +187,20 @@ describe('ncs.conf hover', () => {
     assert.equal(text.slice(h.offset, h.offset + h.length), '${NCS_LOG_DIR}');
     assert.match(h.markdown, /In the production container: `\/log`/);
   });
+
+  it('tells what ${VAR:-default} reads where the variable is not set', () => {
+    const conf = `${head}  <cli><enabled>\${NCS_CLI_SSH:-false}</enabled></cli>\n</ncs-config>`;
+    const h = hoverAt(conf, scanXml(conf), conf.indexOf('CLI_SSH'), {})!;
+    assert.equal(conf.slice(h.offset, h.offset + h.length), '${NCS_CLI_SSH:-false}');
+    assert.match(h.markdown, /not known to be set where NSO runs: NSO then reads `false`/);
+    const set = hoverAt(conf, scanXml(conf), conf.indexOf('CLI_SSH'), {
+      environment: { NCS_CLI_SSH: 'true' },
+    })!;
+    assert.match(
+      set.markdown,
+      /Set to `true` where NSO runs\.\n\nWhere it is not set, NSO reads `false`\./,
+    );
+  });
 });
 
 describe('ncs.conf outline and folding', () => {

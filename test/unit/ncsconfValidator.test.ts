@@ -222,6 +222,28 @@ describe('ncs.conf validator with the schema', () => {
       ['${KEYS is not closed: add }.'],
     );
   });
+
+  it('reads ${VAR:-default} as NSO does: never unknown, and valid with its default', async () => {
+    const schema = await fixtureSchema();
+    // As in the production image's default ncs.conf, which switches interfaces on from the environment.
+    const text = [
+      '<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config">',
+      '  <state-dir>${STATE_ROOT:-/nso/run}/state</state-dir>',
+      '  <cli><enabled>${NCS_CLI_SSH:-false}</enabled><history-size>${HISTORY:-1x}</history-size></cli>',
+      '  <ncs-ipc-address><port>${IPC_PORT:-4569}</port></ncs-ipc-address>',
+      '  <aaa><ssh-server-key-dir>${KEYS:-/nso/etc</ssh-server-key-dir></aaa>',
+      '</ncs-config>',
+    ].join('\n');
+    const { problems } = validateConf(text, { schema });
+    assert.deepEqual(summarize(text, problems), [
+      [3, 'invalid-value', '${HISTORY:-1x}'],
+      [5, 'unknown-variable', '${KEYS'],
+    ]);
+    assert.match(
+      problems[0]!.message,
+      /^Where \$\{HISTORY\} is not set, <history-size> is '1x', which is not valid: expected an integer/,
+    );
+  });
 });
 
 describe('ncs.conf validator without a schema', () => {
