@@ -245,6 +245,26 @@ describe('DockerClient against a real engine', function () {
       await docker.removeVolume(volume);
     });
 
+    it("gives the engine's own inspect document, with the container's address", async () => {
+      const name = uniqueName('inspect');
+      const id = await sleeper({ name, networkMode: 'bridge' });
+      const inspected = (await docker.inspectContainerJson(name)) as {
+        Id?: string;
+        Name?: string;
+        State?: { Status?: string };
+        NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
+      };
+      assert.equal(inspected.Id, id);
+      assert.equal(inspected.Name, `/${name}`, 'as docker inspect prints it');
+      assert.equal(inspected.State?.Status, 'running');
+      assert.match(
+        inspected.NetworkSettings?.Networks?.bridge?.IPAddress ?? '',
+        /^\d+\.\d+\.\d+\.\d+$/,
+      );
+      await docker.removeContainer(id, { force: true });
+      await expectDockerError(docker.inspectContainerJson(id), 'notFound', /does not exist/);
+    });
+
     it('stops, restarts, kills, waits and removes', async () => {
       const id = await sleeper();
       await docker.stopContainer(id, { graceSeconds: 1 });

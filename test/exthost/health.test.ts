@@ -56,11 +56,21 @@ describe('NSO health in the status bar and views', function () {
   });
 
   it('says there is no NSO container, with the Start NSO fix', async () => {
-    const s = await statusBarShows(/NSO: no container/);
+    await statusBarShows(/NSO: no container/);
+    // The links follow once VS Code has listed the registered commands (run
+    // first, this test can read the item between the two renders).
+    let s = await snapshot();
+    await waitFor(
+      'the tooltip links',
+      async () => {
+        s = await snapshot();
+        return /command:nso\.health\.show/.test(s.statusBar.tooltip);
+      },
+      10_000,
+    );
     assert.equal(s.statusBar.command, 'nso.health.show');
     assert.equal(s.connection?.phase, 'live');
     assert.equal(s.health.problems[0]?.fixes[0]?.kind, 'startNso');
-    assert.match(s.statusBar.tooltip, /command:nso\.health\.show/);
     const summary = s.healthView[0];
     assert.equal(summary?.label, 'No NSO container');
   });
@@ -105,9 +115,17 @@ describe('NSO health in the status bar and views', function () {
     await vscode.commands.executeCommand('nso.containers.inspect', name);
     const inspected = vscode.window.activeTextEditor?.document;
     assert.equal(inspected?.uri.scheme, 'nso-inspect');
-    const details = JSON.parse(inspected.getText()) as { name: string; id: string };
-    assert.equal(details.name, name);
-    assert.match(details.id, /^[0-9a-f]{64}$/);
+    // Docker's own document, as `docker inspect` prints it, not our model of it.
+    const details = JSON.parse(inspected.getText()) as {
+      Name: string;
+      Id: string;
+      State?: { Health?: { Status?: string } };
+      NetworkSettings?: { Networks?: Record<string, unknown> };
+    };
+    assert.equal(details.Name, `/${name}`);
+    assert.match(details.Id, /^[0-9a-f]{64}$/);
+    assert.equal(details.State?.Health?.Status, 'healthy');
+    assert.ok(details.NetworkSettings?.Networks, 'the network settings are shown');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
     await vscode.commands.executeCommand('nso.containers.copyName', name);

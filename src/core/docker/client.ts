@@ -605,6 +605,12 @@ export interface DockerClient {
 
   listContainers(filter?: ContainerListFilter, options?: CallOptions): Promise<ContainerSummary[]>;
   inspectContainer(container: Ref, options?: CallOptions): Promise<ContainerDetails>;
+  /**
+   * The engine's own inspect document, as `docker inspect` prints it
+   * (`State.Health.Log`, `NetworkSettings.Networks.*.IPAddress`...), for a
+   * user to read; code reads inspectContainer.
+   */
+  inspectContainerJson(container: Ref, options?: CallOptions): Promise<unknown>;
   /** Creates (does not start) a container; resolves to its id. */
   createContainer(spec: ContainerSpec, options?: CallOptions): Promise<string>;
   /** Starting a running container is not an error. */

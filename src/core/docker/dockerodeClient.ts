@@ -439,6 +439,12 @@ class DockerodeClient implements DockerClient {
     return containerDetails(raw);
   }
 
+  async inspectContainerJson(container: Ref, options?: CallOptions): Promise<unknown> {
+    return this.call(containerOperation('inspect', container), options, (signal) =>
+      this.docker.getContainer(container).inspect({ abortSignal: signal }),
+    );
+  }
+
   async createContainer(spec: ContainerSpec, options?: CallOptions): Promise<string> {
     const operation: DockerOperation = {
       action: `create container ${spec.name ?? `from ${spec.image}`}`,

@@ -250,7 +250,11 @@ export class NsoLogDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 }
 
-/** `nso-inspect:/<name>.json?<id>`: the container's details as JSON, read when opened. */
+/**
+ * `nso-inspect:/<name>.json?<id>`: the container as `docker inspect` shows it,
+ * read when opened: the engine's own document, with what our model leaves out
+ * (the container's addresses on its networks, the full host configuration).
+ */
 class InspectDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly status: NsoStatus) {}
 
@@ -258,8 +262,8 @@ class InspectDocuments implements vscode.TextDocumentContentProvider {
     const client = this.status.docker;
     if (!client) return '// Docker is not reachable';
     try {
-      const details = await client.inspectContainer(uri.query);
-      return `${JSON.stringify(details, null, 2)}\n`;
+      const inspected = await client.inspectContainerJson(uri.query);
+      return `${JSON.stringify(inspected, null, 2)}\n`;
     } catch (error) {
       return `// ${error instanceof Error ? error.message : String(error)}\n`;
     }
