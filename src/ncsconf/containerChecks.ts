@@ -190,6 +190,15 @@ class ContainerChecker {
         undefined,
         true,
       );
+    } else if (c.mountedAt === undefined && inUse !== undefined && !this.fragment) {
+      // A file the container never sees: its edits reach NSO only when applied (copied in).
+      this.warn(
+        nameRange(this.root),
+        'conf-not-read',
+        `${c.name} does not read this file: it reads ${inUse}, and this file is not mounted into the container.`,
+        undefined,
+        true,
+      );
     }
     // A fragment adds to the main file: what it leaves out may well be there.
     if (!shadowed && !this.fragment) {

@@ -2,8 +2,8 @@
 // (never started) from the simulator image with a folder bind-mounted at
 // /nso/etc and a file at /etc/ncs/ncs.conf. What the extension reads from it
 // (which ncs.conf NSO uses, the environment with its secrets redacted) goes
-// to the language server as the client sends it, and the files get "used by"
-// and "shadowed by" on their root element. The container is named
+// to the language server as the client sends it, and the files get "used by",
+// "shadowed by" or "not read" on their root element. The container is named
 // nsowb-ncsconfctx-* and removed at the end.
 
 import * as assert from 'node:assert/strict';
@@ -144,9 +144,12 @@ describe('ncs.conf checks with a real production container', function () {
       await client.sendNotification(setEnvironmentMethod, context.container.env);
 
       const uses = '  <ha><ip>${SITE_NAME}</ip></ha>\n  <x-secret>${ADMIN_PASSWORD}</x-secret>\n';
+      // A file beside the mounts, which the container never sees.
+      const notMounted = path.join(dir, 'ncs.conf');
       const docs = [
         { uri: fileUri(used), text: conf(uses) },
         { uri: fileUri(shadowed), text: conf() },
+        { uri: fileUri(notMounted), text: conf() },
       ];
       for (const [i, d] of docs.entries()) {
         await client.sendNotification('textDocument/didOpen', {
@@ -176,6 +179,14 @@ describe('ncs.conf checks with a real production container', function () {
         `${name} reads /etc/ncs/ncs.conf, which shadows this file (mounted at /nso/etc/ncs.conf): edits here have no effect there.`,
       );
       assert.deepEqual(shadow.range, root);
+
+      const elsewhere = await diagnosticsOf(fileUri(notMounted), (p) =>
+        p.diagnostics.some((x) => x.code === 'conf-not-read'),
+      );
+      assert.equal(
+        elsewhere.diagnostics.find((x) => x.code === 'conf-not-read')!.message,
+        `${name} does not read this file: it reads /etc/ncs/ncs.conf, and this file is not mounted into the container.`,
+      );
 
       const hoverAt = async (character: number): Promise<string> => {
         const h = await client.sendRequest<Hover>('textDocument/hover', {

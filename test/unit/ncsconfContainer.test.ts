@@ -100,6 +100,26 @@ describe('container-aware ncs.conf checks', () => {
     );
   });
 
+  it('says when the container does not read the file at all', async () => {
+    const schema = await fixtureSchema();
+    const text = readConf('valid.conf');
+    const { mountedAt: _mounted, ...elsewhere } = {
+      ...prod,
+      ncsConfInUse: '/defaults/ncs.conf',
+      publishedPorts: [],
+    };
+    const problems = checkForContainer(text, scanXml(text), elsewhere, { schema });
+    assert.deepEqual(summarize(text, problems), [[4, 'conf-not-read', 'ncs-config']]);
+    assert.equal(problems[0]!.severity, 'information');
+    assert.equal(
+      problems[0]!.message,
+      'nso-prod does not read this file: it reads /defaults/ncs.conf, and this file is not mounted into the container.',
+    );
+    // Unknown which file it reads (no inspect of it): nothing is said.
+    const { ncsConfInUse: _inUse, ...unknown } = elsewhere;
+    assert.deepEqual(checkForContainer(text, scanXml(text), unknown, { schema }), []);
+  });
+
   it('is quiet about a file the container is happy with, and runs without a schema', async () => {
     const schema = await fixtureSchema();
     const text = readConf('valid.conf');
