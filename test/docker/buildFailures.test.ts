@@ -303,6 +303,31 @@ describe('build failures end with a message and leave the workspace untouched', 
     );
   });
 
+  it('a package folder linked from outside the packages folder fails with what to do; the others build', async function () {
+    const ws = workspace('linked', ['banner', 'l3vpn']);
+    const outside = path.join(ws, 'src', 'common-types');
+    fs.cpSync(path.join(samplePackages, 'common-types'), outside, { recursive: true });
+    fs.symlinkSync('../src/common-types', path.join(ws, 'packages', 'common-types'));
+    const before = await snapshot(outside);
+
+    const report = await runBuild(env(ws), {});
+    assert.equal(report.status, 'failed');
+    const byName = new Map(report.packages.map((p) => [p.name, p]));
+    const linked = byName.get('common-types')!;
+    assert.equal(linked.status, 'failed', JSON.stringify(report.packages, null, 1));
+    assert.match(linked.message!, /common-types is a symbolic link to \.\.\/src\/common-types/);
+    assert.match(linked.message!, /outside the packages folder/);
+    assert.deepEqual(
+      linked.diagnostics.map((d) => [d.file, d.severity]),
+      [[path.join(ws, 'packages', 'common-types', 'package-meta-data.xml'), 'error']],
+    );
+    assert.equal(byName.get('l3vpn')?.status, 'skipped');
+    assert.match(byName.get('l3vpn')!.message!, /requires common-types, which failed/);
+    assert.equal(byName.get('banner')?.status, 'built');
+    assert.equal(await snapshot(outside), before);
+    assert.equal(fs.existsSync(path.join(outside, 'load-dir')), false);
+  });
+
   it('a build from another process waits for the running one instead of running make beside it', async function () {
     const ws = workspace('two-processes', ['banner']);
     addSlowPackage(ws);

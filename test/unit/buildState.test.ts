@@ -17,6 +17,7 @@ import {
 } from '../../src/core/build/runBuild';
 import { laneArgv, laneRecord, LineSplitter } from '../../src/core/build/buildLane';
 import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
+import { unreachableInContainer } from '../../src/core/build/buildInputs';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
 
 describe('build keys and state', () => {
@@ -277,5 +278,38 @@ describe('build container naming and image versions', () => {
       /same minor version/,
     );
     assert.equal(versionMismatchWarning({ ref: 'x:latest', id: 'x' }, build), undefined);
+  });
+});
+
+describe('package folders the build container can reach', () => {
+  let ws: string;
+  let packages: string;
+  beforeEach(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-reach-'));
+    packages = path.join(ws, 'packages');
+    for (const d of ['packages/real', 'src/elsewhere'])
+      fs.mkdirSync(path.join(ws, d), { recursive: true });
+  });
+  afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
+  const reach = (name: string): Promise<string | undefined> =>
+    unreachableInContainer(packages, path.join(packages, name));
+
+  it('a folder, or a relative link to a folder inside the packages folder, is reachable', async () => {
+    fs.symlinkSync('real', path.join(packages, 'alias'));
+    assert.equal(await reach('real'), undefined);
+    assert.equal(await reach('alias'), undefined);
+  });
+
+  it('a link out of the packages folder (as ncs-setup --package makes) or an absolute link is not, and the message says what to do', async () => {
+    fs.symlinkSync('../src/elsewhere', path.join(packages, 'outside'));
+    fs.symlinkSync(path.join(packages, 'real'), path.join(packages, 'absolute'));
+    const outside = await reach('outside');
+    assert.match(
+      outside!,
+      /^outside is a symbolic link to \.\.\/src\/elsewhere \(.*src\/elsewhere\), outside the packages folder/,
+    );
+    assert.match(outside!, /mounts only .*packages \(at \/nso\/run\/packages\)/);
+    assert.match(outside!, /Move or copy the package into the packages folder/);
+    assert.match((await reach('absolute'))!, /an absolute path the build container does not have/);
   });
 });

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
+import { containerPackagesDir } from '../nso/buildContainer';
 import type { WorkspacePackage } from '../packages/discovery';
 import { hashPackageInputs } from '../packages/inputHash';
 import { parsePackageMetaData } from '../packages/packageMetaData';
@@ -77,6 +78,37 @@ export async function packageInputHash(dir: string): Promise<string> {
   const total = createHash('sha256');
   for (const k of [...files.keys()].sort()) total.update(`${k}\0${files.get(k)}\n`);
   return total.digest('hex');
+}
+
+/**
+ * Why the build container cannot reach a package folder, or undefined when it
+ * can. The container mounts only the packages folder, at /nso/run/packages; a
+ * package folder that is a symbolic link (as `ncs-setup --package` makes)
+ * works on the host but points nowhere in the container when its target lies
+ * outside the packages folder or is written as an absolute host path.
+ */
+export async function unreachableInContainer(
+  packagesDir: string,
+  packageDir: string,
+): Promise<string | undefined> {
+  let link: string;
+  try {
+    link = await fs.readlink(packageDir);
+  } catch {
+    return undefined; // not a link: a folder in the packages folder
+  }
+  const realPackages = await fs.realpath(packagesDir).catch(() => packagesDir);
+  const realTarget = await fs.realpath(packageDir).catch(() => path.resolve(packagesDir, link));
+  const inside = (p: string, root: string): boolean => p.startsWith(`${root}${path.sep}`);
+  const lexical = path.resolve(path.dirname(packageDir), link);
+  if (!path.isAbsolute(link) && inside(lexical, packagesDir) && inside(realTarget, realPackages)) {
+    return undefined;
+  }
+  const name = path.basename(packageDir);
+  const why = path.isAbsolute(link)
+    ? `an absolute path the build container does not have`
+    : `outside the packages folder`;
+  return `${name} is a symbolic link to ${link} (${realTarget}), ${why}: the build container mounts only ${packagesDir} (at ${containerPackagesDir}), so make cannot reach the package there, nor can NSO load it. Move or copy the package into the packages folder (a relative link to a folder inside it works too), or point nso.packagesPath at the folder that holds the packages themselves.`;
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -25,7 +25,7 @@ import {
   type DiscoveryProblem,
   type WorkspacePackage,
 } from '../packages/discovery';
-import { packageInputHash, packagesWithoutMetaData } from './buildInputs';
+import { packageInputHash, packagesWithoutMetaData, unreachableInContainer } from './buildInputs';
 import { acquireBuildLock, buildLockFile, describeHolder, type HeldBuildLock } from './buildLock';
 import { BuildLane } from './buildLane';
 import type { BuildRequest } from './buildQueue';
@@ -366,6 +366,11 @@ async function buildPackages(
   });
   const hashes = new Map<string, string>();
   await forEachLimited(planned, hashConcurrency, async (p) => {
+    const unreachable = await unreachableInContainer(discovery.packagesDir, p.pkg.dir);
+    if (unreachable) {
+      p.result = failedResult(p.pkg, unreachable);
+      return;
+    }
     try {
       hashes.set(p.pkg.name, await packageInputHash(p.pkg.dir));
     } catch (err) {
@@ -377,10 +382,11 @@ async function buildPackages(
     const deps = p.requires.map((r) => planned.find((q) => q.pkg.name === r)!);
     const unhashed = deps.find((d) => !d.key);
     if (unhashed) {
+      const how = unhashed.result?.status === 'failed' ? 'failed' : 'was not built';
       p.result = emptyResult(
         p.pkg,
         'skipped',
-        `not built: it requires ${unhashed.pkg.name}, which could not be read`,
+        `not built: it requires ${unhashed.pkg.name}, which ${how}`,
       );
       continue;
     }
