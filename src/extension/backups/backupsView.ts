@@ -189,10 +189,13 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     if (state.entries.length > 0) await setFound();
     this.watch([state.container?.id]);
     if (folders.length === 1) {
-      await setState(
-        state.container === undefined && state.error === undefined ? 'noContainer' : 'ready',
-      );
+      const noContainer = state.container === undefined && state.error === undefined;
+      await setState(noContainer ? 'noContainer' : 'ready');
       this.describe(state);
+      // VS Code shows a view's welcome content only while its tree is empty: that
+      // content says it, with Start NSO, Use Existing Container and what else is
+      // missing (no production image, no Docker).
+      if (noContainer) return [];
     }
     return this.children(folder, state);
   }

@@ -1,0 +1,97 @@
+// The welcome content a new user sees in an empty view, with the action that
+// fixes the state: here the Backups view of a workspace without a production
+// container, first while the production image named in the settings is not
+// loaded in Docker, then once the setting names a loaded image again. The
+// image lookup is the real one (Docker's image list); screenshots in
+// test-results/ui/welcome-*.png.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import type { Locator } from '../exthost/harness/browser';
+import { docker } from '../helpers/dockerCli';
+import { uiSession } from './session';
+import { expandPane } from './support';
+import type { Workbench } from './workbench';
+
+const prodImage = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
+/** A name no engine has loaded: the lookup finds no production image. */
+const missingImage = `nsowb-welcome-missing/cisco-nso-prod:0.0.${process.pid}`;
+const uiTimeoutMs = 30_000;
+
+function welcome(view: Locator, text: string): Locator {
+  return view.locator('.welcome-view-content').filter({ hasText: text }).first();
+}
+
+describe('Welcome content of an empty view', function () {
+  this.timeout(180_000);
+  let workbench: Workbench;
+  /** code-server is a remote window: its settings live in Machine/settings.json. */
+  let machineSettings = '';
+  let originalSettings: string | undefined;
+  let baseSettings: Record<string, unknown> = {};
+
+  const writeSettings = (settings: Record<string, unknown>): void => {
+    fs.mkdirSync(path.dirname(machineSettings), { recursive: true });
+    fs.writeFileSync(machineSettings, JSON.stringify(settings, null, 2));
+  };
+
+  before(async () => {
+    let workspace: string;
+    ({ workbench, workspace } = await uiSession());
+    const present = await docker(['image', 'inspect', prodImage, '--format', '{{.Id}}']);
+    assert.equal(present.code, 0, `${prodImage} is missing: build it with bash images/build.sh`);
+    const absent = await docker(['image', 'inspect', missingImage, '--format', '{{.Id}}']);
+    assert.notEqual(absent.code, 0, `${missingImage} must not be loaded`);
+    const userData = path.join(path.dirname(workspace), 'profile', 'user-data');
+    assert.ok(fs.existsSync(userData), `the session's user data folder is at ${userData}`);
+    machineSettings = path.join(userData, 'Machine', 'settings.json');
+    originalSettings = fs.existsSync(machineSettings)
+      ? fs.readFileSync(machineSettings, 'utf8')
+      : undefined;
+    baseSettings = JSON.parse(originalSettings ?? '{}') as Record<string, unknown>;
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      await workbench.screenshot('welcome-failed').catch(() => undefined);
+    }
+  });
+
+  after(() => {
+    if (!machineSettings) return;
+    if (originalSettings === undefined) fs.rmSync(machineSettings, { force: true });
+    else fs.writeFileSync(machineSettings, originalSettings);
+  });
+
+  it('offers to load the production image while none is loaded, and stops once one is', async () => {
+    writeSettings({ ...baseSettings, 'nso.prodImage': missingImage });
+    await workbench.openViewContainer('NSO Workbench');
+    // Showing the Containers view is what looks the images up.
+    await expandPane(workbench.page, 'Containers');
+    const backups = await expandPane(workbench.page, 'Backups');
+
+    const noImage = welcome(backups, 'No NSO production image');
+    await noImage.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    await welcome(backups, 'No production container for this workspace').waitFor({
+      state: 'visible',
+      timeout: uiTimeoutMs,
+    });
+    await noImage
+      .locator('.monaco-button, a')
+      .filter({ hasText: 'Load NSO Image from File…' })
+      .first()
+      .waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    await workbench.screenshot('welcome-no-prod-image');
+
+    // The loaded image named again: the lookup runs on the setting change.
+    writeSettings({ ...baseSettings, 'nso.prodImage': prodImage });
+    await noImage.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+    await welcome(backups, 'No production container for this workspace').waitFor({
+      state: 'visible',
+      timeout: uiTimeoutMs,
+    });
+    await workbench.screenshot('welcome-no-prod-container');
+  });
+});
