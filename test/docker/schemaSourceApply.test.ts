@@ -89,6 +89,25 @@ describe('Apply ncs.conf to a running NSO', function () {
     assert.match(refused.output, /mismatched tag|parse error/i);
     assert.equal((await ncsConfInUse(docker, name))?.content.toString('utf8'), good);
   });
+
+  it('refuses an ncs.conf.d/ fragment before anything changes', async () => {
+    const before = (await ncsConfInUse(docker, name))?.content.toString('utf8');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-schematest-apply-frag-'));
+    try {
+      const fragment = path.join(dir, 'ncs.conf.d', 'compaction.conf');
+      fs.mkdirSync(path.dirname(fragment));
+      const text =
+        '<compaction>\n  <journal-compaction>manual</journal-compaction>\n</compaction>\n';
+      fs.writeFileSync(fragment, text);
+      await assert.rejects(
+        applyNcsConf(docker, name, text, { hostFile: fragment }),
+        /compaction\.conf is an ncs\.conf\.d\/ fragment, not a whole ncs\.conf: .*Nothing was applied\./,
+      );
+      assert.equal((await ncsConfInUse(docker, name))?.content.toString('utf8'), before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Apply ncs.conf to a running NSO that bind-mounts the file', function () {

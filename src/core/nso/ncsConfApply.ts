@@ -10,6 +10,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isFragmentPath } from '../../ncsconf/binding';
 import type { DockerClient, MountInfo } from '../docker/client';
 import { isDockerError } from '../docker/errors';
 import { ncsConfCandidates } from './prodContainer';
@@ -100,6 +101,12 @@ export async function applyNcsConf(
   options: ApplyNcsConfOptions = {},
 ): Promise<ApplyNcsConfResult> {
   const { signal } = options;
+  // A fragment holds one section: put where NSO reads its ncs.conf, it would replace the whole file.
+  if (options.hostFile && isFragmentPath(options.hostFile)) {
+    throw new Error(
+      `${path.basename(options.hostFile)} is an ncs.conf.d/ fragment, not a whole ncs.conf: applying it would replace the ncs.conf NSO reads. Nothing was applied.`,
+    );
+  }
   const call = signal ? { signal } : {};
   const details = await docker.inspectContainer(container, call);
   if (!details.state.running) throw new Error(`container ${details.name} is not running`);
