@@ -76,6 +76,29 @@ function decodeEntities(s: string): string {
   });
 }
 
+const reference = /&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z_][\w.-]*);/y;
+
+/**
+ * Offsets (from `base`) of each `&` that starts no character or predefined
+ * entity reference: an XML parser, NSO's included, refuses the file there.
+ */
+function badAmpersands(
+  s: string,
+  base: number,
+  report: (offset: number, message: string) => void,
+): void {
+  for (let k = s.indexOf('&'); k >= 0; k = s.indexOf('&', k + 1)) {
+    reference.lastIndex = k;
+    const m = reference.exec(s);
+    if (!m) report(base + k, 'A `&` that starts no entity: write `&amp;` for a literal `&`.');
+    else if (!m[1]!.startsWith('#') && !(m[1]! in entities))
+      report(
+        base + k,
+        `Unknown entity &${m[1]};: only &lt; &gt; &amp; &quot; &apos; and character references are defined.`,
+      );
+  }
+}
+
 function localPart(qname: string): string {
   const i = qname.indexOf(':');
   return i < 0 ? qname : qname.slice(i + 1);
@@ -94,7 +117,9 @@ export function scanXml(text: string): XmlDocument {
     new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]),
   ];
   let root: XmlElement | undefined;
-  let i = 0;
+  // A UTF-8 byte order mark (some Windows editors write one) is not content.
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let i = start;
   const n = text.length;
 
   const problem = (offset: number, length: number, message: string): void => {
@@ -108,7 +133,7 @@ export function scanXml(text: string): XmlDocument {
     return undefined;
   };
 
-  let textStart = 0;
+  let textStart = start;
   const withText = new Set<XmlElement>();
   const flushText = (end: number): void => {
     const top = stack[stack.length - 1];
@@ -120,6 +145,7 @@ export function scanXml(text: string): XmlDocument {
         withText.add(top);
         top.textOffset = textStart + (raw.length - raw.trimStart().length);
       }
+      if (raw.includes('&')) badAmpersands(raw, textStart, (o, m) => problem(o, 1, m));
       top.text += decodeEntities(raw);
     } else if (!blank) {
       const lead = raw.length - raw.trimStart().length;
@@ -161,7 +187,7 @@ export function scanXml(text: string): XmlDocument {
         problem(i, 2, 'Processing instruction is not closed: add `?>`.');
         i = n;
       } else {
-        if (text.startsWith('<?xml', i) && i !== 0 && /\s/.test(text[i + 5] ?? '')) {
+        if (text.startsWith('<?xml', i) && i !== start && /\s/.test(text[i + 5] ?? '')) {
           problem(i, 5, 'The XML declaration must be the very first thing in the file.');
         }
         i = close + 2;
@@ -263,9 +289,11 @@ export function scanXml(text: string): XmlDocument {
       if (attributes.some((a) => a.name === attrName)) {
         problem(an, attrName.length, `Attribute ${attrName} is given twice.`);
       }
+      const rawValue = text.slice(j + 1, vq);
+      if (rawValue.includes('&')) badAmpersands(rawValue, j + 1, (o, m) => problem(o, 1, m));
       attributes.push({
         name: attrName,
-        value: decodeEntities(text.slice(j + 1, vq)),
+        value: decodeEntities(rawValue),
         nameOffset: an,
         valueOffset: j + 1,
       });

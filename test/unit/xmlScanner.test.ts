@@ -38,6 +38,27 @@ describe('tolerant XML scanner', () => {
       ],
     );
   });
+
+  it('reads past a byte order mark, and reports a bare & and an unknown entity', () => {
+    const bom = scanXml('\uFEFF<?xml version="1.0"?>\n<a>x</a>');
+    assert.deepEqual(bom.problems, []);
+    assert.equal(bom.root!.text, 'x');
+
+    const text = '<a b="x&y"><c>R&D &amp; &#65;&#x42;</c><d>&nbsp;</d></a>';
+    const doc = scanXml(text);
+    assert.deepEqual(
+      doc.problems.map((p) => [text.slice(p.offset, p.offset + 4), p.message]),
+      [
+        ['&y">', 'A `&` that starts no entity: write `&amp;` for a literal `&`.'],
+        ['&D &', 'A `&` that starts no entity: write `&amp;` for a literal `&`.'],
+        [
+          '&nbs',
+          'Unknown entity &nbsp;: only &lt; &gt; &amp; &quot; &apos; and character references are defined.',
+        ],
+      ],
+    );
+    assert.equal(doc.root!.children[0]!.text, 'R&D & AB');
+  });
 });
 
 describe('ncs.conf checks without a schema', () => {
