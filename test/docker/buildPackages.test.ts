@@ -89,6 +89,14 @@ interface Breakage {
   text: RegExp;
 }
 
+/** Every file and folder under `dir`, not following links. */
+function walkAll(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? [p, ...walkAll(p)] : [p];
+  });
+}
+
 function yangFiles(pkgDir: string): string[] {
   return yangFileNames(pkgDir).map((f) => path.join(pkgDir, 'src', 'yang', f));
 }
@@ -514,6 +522,42 @@ describe('building packages in the NSO build container', function () {
       assert.equal(ds.length, 1, describeReport(report, output));
       assert.equal(ds[0]!.file, path.join(ws, 'packages', 'banner', 'package-meta-data.xml'));
       assert.match(ds[0]!.message, /^\/tmp\/vendor\/vendor\.yang:4: .*nosuchprefix/);
+    });
+  });
+
+  describe('files the build writes into a package a developer owns', function () {
+    it("are the developer's, not root's, as are those an earlier build left as root; others' stay theirs", async function () {
+      const ws = sampleWorkspace('owner');
+      const pkgs = path.join(ws, 'packages');
+      const dev = { uid: 1000, gid: 1000 };
+      execFileSync('chown', ['-R', `${dev.uid}:${dev.gid}`, ws]);
+      // Outputs root left in the package (an earlier build), and a file of someone else.
+      const oldOutput = path.join(pkgs, 'banner', 'load-dir', 'stale.fxs');
+      fs.mkdirSync(path.dirname(oldOutput));
+      fs.writeFileSync(oldOutput, 'x');
+      const others = path.join(pkgs, 'banner', 'templates', 'theirs.xml');
+      fs.writeFileSync(others, '<config/>');
+      fs.chownSync(others, 2000, 2000);
+
+      const { report, output } = await build(env(ws));
+      assert.equal(report.status, 'succeeded', describeReport(report, output));
+
+      const notDevs = walkAll(pkgs).filter((f) => {
+        const st = fs.lstatSync(f);
+        return (st.uid !== dev.uid || st.gid !== dev.gid) && f !== others;
+      });
+      assert.deepEqual(notDevs, [], 'every file under packages/ belongs to the developer');
+      // The walk saw what each kind of build writes.
+      for (const made of [
+        path.join(pkgs, 'banner', 'load-dir', 'banner.fxs'),
+        path.join(pkgs, 'device-audit', 'private-jar', 'device-audit.jar'),
+        path.join(pkgs, 'device-audit', 'src', 'java', 'build'),
+        path.join(pkgs, 'l3vpn', 'python', 'l3vpn', '__pycache__'),
+      ]) {
+        assert.ok(fs.existsSync(made), made);
+      }
+      assert.equal(fs.lstatSync(oldOutput).uid, dev.uid);
+      assert.equal(fs.lstatSync(others).uid, 2000, "another owner's file is left alone");
     });
   });
 

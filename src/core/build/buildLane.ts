@@ -17,6 +17,14 @@ import type { DockerClient, ExecResult } from '../docker/client';
  * Reads (id, clean, src folder) records and runs make in each, with make's
  * standard error merged into its output (one ordered stream per package) and
  * no standard input (as under the seed's `docker exec` without -i).
+ *
+ * The build image runs make as root, so what make writes into the bind-mounted
+ * package (load-dir, jars, __pycache__) would belong to root on the host: the
+ * developer could not delete it, `make clean` or `git clean` it there. After
+ * each make, the files root owns in the package are given to the package
+ * folder's owner, as the container sees it (an engine that maps ids, such as
+ * rootless Docker, shows root there, and nothing changes). Files of other
+ * owners are left alone.
  */
 export const laneScript = [
   'marker=$1',
@@ -27,6 +35,10 @@ export const laneScript = [
   '    (cd -- "$dir" && exec make all) </dev/null 2>&1',
   '  fi',
   '  rc=$?',
+  '  pkg=${dir%/src}',
+  '  if [ "$EUID" = 0 ] && owner=$(stat -c %u:%g -- "$pkg" 2>/dev/null) && [ "$owner" != 0:0 ]; then',
+  '    chown -R -h --from=0:0 -- "$owner" "$pkg" 2>/dev/null',
+  '  fi',
   '  printf \'\\n%s %s %s\\n\' "$marker" "$id" "$rc"',
   'done',
 ].join('\n');
