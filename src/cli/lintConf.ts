@@ -125,7 +125,8 @@ export const lintConfCommand: Subcommand = {
     for (const file of files) {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
+        // Without a byte order mark, as an editor shows the text: columns on line 1 then agree.
+        text = (await fs.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
       } catch (err) {
         io.stderr.write(
           `${file}: cannot read: ${err instanceof Error ? err.message : String(err)}\n`,

@@ -29,6 +29,19 @@ describe('nso-workbench lint-conf', () => {
   it('exits 0 when there are only warnings, and treats ncs.conf.d/ files as fragments', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nso-wb-lint-'));
     try {
+      // A byte order mark (as some Windows editors save) neither errs nor shifts line 1.
+      const bom = path.join(dir, 'bom.conf');
+      fs.writeFileSync(
+        bom,
+        '\uFEFF<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config"><state-dir>${STATE}/x</state-dir></ncs-config>\n',
+      );
+      const marked = await lint([bom]);
+      assert.equal(marked.code, 0);
+      assert.equal(
+        marked.out,
+        `${bom}:1:72: warning: \${STATE} is neither an NSO variable (NCS_DIR, NCS_CONFIG_DIR, NCS_RUN_DIR, NCS_LOG_DIR) nor a known environment variable: NSO cannot expand it.\n`,
+      );
+
       const file = path.join(dir, 'ncs.conf');
       fs.writeFileSync(
         file,
