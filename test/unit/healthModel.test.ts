@@ -506,13 +506,15 @@ describe('NSO health monitor', () => {
     const engine = new FakeEngine(clock);
     const client = engine.client();
     const watcher = new ContainerWatcher(client, { relevant: isWatchedContainer, clock });
+    const logged: string[] = [];
     const monitor = new HealthMonitor({
       workspacePaths: () => ['/ws'],
       adminUser: () => 'admin',
       clock,
+      log: (level, message) => logged.push(`${level}: ${message}`),
     });
     monitor.connect(watcher, client);
-    return { clock, engine, watcher, monitor };
+    return { clock, engine, watcher, monitor, logged };
   }
 
   it('follows the container through start, healthy (asking NSO once) and removal', async () => {
@@ -572,6 +574,39 @@ describe('NSO health monitor', () => {
         'noContainer',
       ],
     );
+    t.monitor.dispose();
+    await t.watcher.dispose();
+  });
+
+  it('logs a probe that keeps failing the same way once, though each health change asks again', async () => {
+    const t = setup();
+    t.engine.execOutput = ''; // an image without NSO's tools: the probe prints nothing
+    const prod = t.engine.add('nso', 'cisco-nso-prod:6.4.1', prodLabels, 'running', 'healthy');
+    t.watcher.start();
+    await t.clock.advance(100);
+    await settle();
+    for (const health of ['unhealthy', 'healthy', 'unhealthy', 'healthy'] as const) {
+      prod.health = health;
+      t.engine.emit(prod, `health_status: ${health}`);
+      await t.clock.advance(100);
+      await settle();
+    }
+    assert.equal(t.engine.calls.filter((c) => c.startsWith('exec')).length, 5, 'asked each time');
+    assert.ok(
+      t.monitor.health.problems.some((p) => p.id === 'probe'),
+      'shown in the view',
+    );
+    const failures = (): string[] =>
+      t.logged.filter((l) => /Asking NSO for its state failed/.test(l));
+    assert.equal(failures().length, 1, t.logged.join('\n'));
+
+    // Once NSO answered, the next failure is news again.
+    t.engine.execOutput =
+      'status: started\nnsowb-probe status-exit=0\nphase: 2 flags: 0x0\nnsowb-probe phase-exit=0\n% No entries found.\nnsowb-probe cli-exit=0\n';
+    await t.monitor.probeNow();
+    t.engine.execOutput = '';
+    await t.monitor.probeNow();
+    assert.equal(failures().length, 2);
     t.monitor.dispose();
     await t.watcher.dispose();
   });

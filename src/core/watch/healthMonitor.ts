@@ -53,6 +53,8 @@ export class HealthMonitor {
   private probing: Promise<void> | undefined;
   private probeAgain = false;
   private probeAbort = new AbortController();
+  /** The last probe's failure, logged once until the probe answers or fails otherwise. */
+  private lastProbeError: string | undefined;
   private removed: { name: string; at: number } | undefined;
   private followedId: string | undefined;
   private followedRun: string | undefined;
@@ -293,8 +295,11 @@ export class HealthMonitor {
         });
         const still = this.prodContainer()?.details;
         if (!signal.aborted && still && probeBelongs(probe, still)) this.probe = probe;
-        if (probe.error)
+        // A probe that keeps failing the same way (no bash in the image, an NSO
+        // whose health flaps) is shown in the Health view at each try, logged once.
+        if (probe.error && probe.error !== this.lastProbeError)
           this.options.log?.('warn', `Asking NSO for its state failed: ${probe.error}`);
+        this.lastProbeError = probe.error;
       } finally {
         this.probing = undefined;
       }
