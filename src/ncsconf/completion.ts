@@ -321,6 +321,16 @@ function valueItems(text: string, el: XmlElement, node: RtNode, offset: number):
   while (start > el.startTagEnd && !/[\s>]/.test(text[start - 1]!)) start--;
   let end = offset;
   while (end < text.length && !/[\s<]/.test(text[end]!)) end++;
+  // In the default of `${NCS_CLI_SSH:-|}`: the value replaces the default, not the reference.
+  const open = text.lastIndexOf('${', offset);
+  const sep = open >= start ? text.indexOf(':-', open) : -1;
+  const close = open >= start ? text.indexOf('}', open) : -1;
+  const inFallback = sep >= 0 && sep + 2 <= offset && (close < 0 || close >= offset);
+  if (inFallback) {
+    start = sep + 2;
+    end = offset;
+    while (end < text.length && !/[\s<}]/.test(text[end]!)) end++;
+  }
   const items: ConfCompletion[] = [];
   const t = node.type;
   const dflt = node.node.default?.[0];
@@ -338,8 +348,8 @@ function valueItems(text: string, el: XmlElement, node: RtNode, offset: number):
     if (v.description) item.documentation = v.description;
     items.push(item);
   }
-  // Paths are strings: offer the NSO directories as variables.
-  if (t && t.info.base === 'string' && !t.info.patterns) {
+  // Paths are strings: offer the NSO directories as variables (not inside another's default).
+  if (t && t.info.base === 'string' && !t.info.patterns && !inFallback) {
     for (const [name, v] of Object.entries(nsoVariables)) {
       items.push({
         label: `\${${name}}`,

@@ -106,6 +106,21 @@ describe('ncs.conf completion', () => {
     assert.equal(compaction.items[1]!.documentation, 'Compact only when asked.');
   });
 
+  it('puts a value in the default of ${VAR:-default}, keeping the reference', async () => {
+    const { items, text } = await complete(
+      `${head}  <cli><enabled>\${NCS_CLI_SSH:-f|}</enabled></cli>`,
+    );
+    assert.deepEqual(
+      items.map((i) => [i.label, text.slice(i.replaceOffset, i.replaceOffset + i.replaceLength)]),
+      [
+        ['true', 'f'],
+        ['false', 'f'],
+      ],
+    );
+    const dir = await complete(`${head}  <state-dir>\${STATE:-|}</state-dir>`);
+    assert.deepEqual(dir.items, []);
+  });
+
   it('offers ${...} names: NSO variables and the environment', async () => {
     const { items, text } = await complete(`${head}  <state-dir>\${NCS_R|}/state</state-dir>`);
     assert.deepEqual(
