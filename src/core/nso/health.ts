@@ -357,7 +357,7 @@ export function assessHealth(input: HealthInput): NsoHealth {
         id: 'engine',
         severity: 'error',
         message: `Docker not reachable at ${engine.endpoint}`,
-        detail: engine.failure?.message ?? 'no answer',
+        detail: engineWhy(engine.failure?.message, engine.endpoint),
         fixes: [{ kind: 'retryDocker' }, { kind: 'configureDocker' }, { kind: 'showLog' }],
       });
     }
@@ -544,6 +544,19 @@ export function assessHealth(input: HealthInput): NsoHealth {
       : {}),
     ...(packages ? { packages } : {}),
   });
+}
+
+/**
+ * Why the engine did not answer, without the "Docker is not reachable at
+ * <where>" the Docker layer's sentence starts with: the views show where in
+ * the line itself, and the reason beside it.
+ */
+function engineWhy(message: string | undefined, endpoint: string): string {
+  if (!message) return 'no answer';
+  const prefix = `Docker is not reachable at ${endpoint}: `;
+  return message.startsWith(prefix) && message.length > prefix.length
+    ? message.slice(prefix.length)
+    : message;
 }
 
 /** The log that usually says why a package is down. */
