@@ -37,6 +37,12 @@ export function setupFeatures(ctx: WorkbenchContext, nso: NsoStatusFeature): Fea
   const build = BuildFeature.setup(ctx, packages);
   build.useStatus(nso.status);
   const backups = setupBackups(ctx, prod);
+  // The Backups view read nothing while Docker was away: it reads again once the engine answers.
+  ctx.subscriptions.push(
+    nso.status.onDidChangeConnection((c) => {
+      if (c?.phase === 'live') backups.refresh();
+    }),
+  );
   const actions = new ContainerActions(ctx, nso.status, nso.logs);
   return { packages, prod, reload, build, backups, actions, tasks: buildTaskProvider(build) };
 }

@@ -1,12 +1,13 @@
 // The welcome content a new user sees in an empty view, with the action that
 // fixes the state: here the Backups view of a workspace without a production
-// container, first while the production image named in the settings is not
-// loaded in Docker, then once the setting names a loaded image again. The
-// image lookup is the real one (Docker's image list); screenshots in
+// container, while the production image named in the settings is not loaded
+// in Docker and once it is, and while the Docker engine cannot be reached.
+// The image lookup and the engine are the real ones; screenshots in
 // test-results/ui/welcome-*.png.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 
 import type { Locator } from '../exthost/harness/browser';
@@ -93,5 +94,54 @@ describe('Welcome content of an empty view', function () {
       timeout: uiTimeoutMs,
     });
     await workbench.screenshot('welcome-no-prod-container');
+  });
+
+  it('says Docker is not reachable, and Retry brings the view back once the engine answers', async () => {
+    const socketPath = `/tmp/nsowb-welcome-${process.pid}-engine.sock`;
+    fs.rmSync(socketPath, { force: true });
+    writeSettings({ ...baseSettings, 'nso.docker.host': `unix://${socketPath}` });
+    const backups = await expandPane(workbench.page, 'Backups');
+    const noDocker = welcome(backups, 'Docker is not reachable');
+    await noDocker.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    await noDocker
+      .locator('.monaco-button, a')
+      .filter({ hasText: 'Retry Docker Connection' })
+      .first()
+      .waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    assert.equal(
+      await backups.locator('.monaco-list-row').count(),
+      0,
+      'no error row hides the welcome content',
+    );
+    await workbench.screenshot('welcome-no-docker');
+
+    // The engine appears at that address (a relay to the local one); Retry finds it.
+    const relay = net.createServer((client) => {
+      const engine = net.connect('/var/run/docker.sock');
+      client.pipe(engine).pipe(client);
+      const close = (): void => {
+        client.destroy();
+        engine.destroy();
+      };
+      client.on('error', close);
+      engine.on('error', close);
+    });
+    await new Promise<void>((resolve) => relay.listen(socketPath, resolve));
+    try {
+      await noDocker
+        .locator('.monaco-button, a')
+        .filter({ hasText: 'Retry Docker Connection' })
+        .first()
+        .click();
+      await noDocker.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+      await welcome(backups, 'No production container for this workspace').waitFor({
+        state: 'visible',
+        timeout: uiTimeoutMs,
+      });
+    } finally {
+      writeSettings(baseSettings);
+      await new Promise((resolve) => relay.close(resolve));
+      fs.rmSync(socketPath, { force: true });
+    }
   });
 });

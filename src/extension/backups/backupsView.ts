@@ -56,6 +56,8 @@ interface FolderState {
   /** Listed through a helper because NSO was stopped. */
   readonly viaHelper: boolean;
   readonly error?: string;
+  /** The engine could not be reached: the view's welcome content says so, with Retry. */
+  readonly noDocker?: boolean;
 }
 
 const refreshDebounceMs = 300;
@@ -164,7 +166,14 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
       if (!isDockerError(error) && !isBackupError(error) && !isRestoringError(error)) {
         this.ctx.log.error(error as Error);
       } else this.ctx.log.warn(`Backups of ${folder.name}: ${message}`);
-      return { ...(container ? { container } : {}), entries: [], viaHelper: false, error: message };
+      const noDocker = container === undefined && isDockerError(error, 'unreachable');
+      return {
+        ...(container ? { container } : {}),
+        entries: [],
+        viaHelper: false,
+        error: message,
+        ...(noDocker ? { noDocker } : {}),
+      };
     }
   }
 
@@ -190,12 +199,12 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     this.watch([state.container?.id]);
     if (folders.length === 1) {
       const noContainer = state.container === undefined && state.error === undefined;
-      await setState(noContainer ? 'noContainer' : 'ready');
+      await setState(noContainer ? 'noContainer' : state.noDocker ? 'noDocker' : 'ready');
       this.describe(state);
       // VS Code shows a view's welcome content only while its tree is empty: that
-      // content says it, with Start NSO, Use Existing Container and what else is
-      // missing (no production image, no Docker).
-      if (noContainer) return [];
+      // content says it, with the actions that help (Start NSO, Use Existing
+      // Container, a missing production image; or Retry when Docker is away).
+      if (noContainer || state.noDocker) return [];
     }
     return this.children(folder, state);
   }
@@ -359,7 +368,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
   }
 }
 
-type ViewState = 'untrusted' | 'noFolder' | 'noContainer' | 'ready';
+type ViewState = 'untrusted' | 'noFolder' | 'noContainer' | 'noDocker' | 'ready';
 
 async function setState(state: ViewState): Promise<void> {
   await vscode.commands.executeCommand('setContext', 'nso.backups.state', state);
