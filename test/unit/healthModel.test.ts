@@ -14,8 +14,10 @@ import {
 } from '../../src/core/nso/health';
 import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import { HealthMonitor } from '../../src/core/watch/healthMonitor';
+import { containerDetails } from '../../src/core/docker/engineJson';
 import {
   containerRole,
+  describePorts,
   groupNsoContainers,
   isWatchedContainer,
   looksLikeNso,
@@ -451,6 +453,36 @@ describe('NSO containers: which and how grouped', () => {
     assert.equal(selectProdContainer([mounted, elsewhere], ['/ws'])?.name, 'compose-nso');
     assert.equal(selectProdContainer([elsewhere], ['/ws']), undefined);
     assert.equal(selectProdContainer([labelled, elsewhere], ['/ws'], 'other')?.name, 'other');
+  });
+
+  it('shows the ports a stopped container was created with, and the published ones while it runs', () => {
+    // As the engine answers an inspect: a stopped container publishes nothing.
+    const inspected = (status: string, published: Record<string, unknown>): ContainerDetails =>
+      containerDetails({
+        Id: 'f'.repeat(64),
+        Name: '/nso',
+        Config: { Image: 'cisco-nso-prod:6.4.1', Env: [] },
+        State: { Status: status, Running: status === 'running' },
+        HostConfig: {
+          PortBindings: {
+            '2024/tcp': [{ HostIp: '127.0.0.1', HostPort: '20240' }],
+            '8080/tcp': [{ HostIp: '', HostPort: '' }],
+          },
+        },
+        NetworkSettings: { Ports: published },
+      });
+    assert.deepEqual(describePorts({ state: 'exited', details: inspected('exited', {}) }), [
+      '127.0.0.1:20240 → 2024/tcp (when running)',
+      '0.0.0.0:(a free port) → 8080/tcp (when running)',
+    ]);
+    const running = inspected('running', {
+      '2024/tcp': [{ HostIp: '127.0.0.1', HostPort: '20240' }],
+      '8080/tcp': [{ HostIp: '0.0.0.0', HostPort: '32768' }],
+    });
+    assert.deepEqual(describePorts({ state: 'running', details: running }), [
+      '127.0.0.1:20240 → 2024/tcp',
+      '0.0.0.0:32768 → 8080/tcp',
+    ]);
   });
 
   it('knows a Compose service built FROM an NSO image by what it inherited, and follows it', () => {

@@ -6,7 +6,12 @@
 
 import * as path from 'node:path';
 
-import type { ContainerDetails, MountInfo, PortBinding } from '../docker/client';
+import type {
+  ConfiguredPortBinding,
+  ContainerDetails,
+  MountInfo,
+  PortBinding,
+} from '../docker/client';
 import { splitRef, versionFromTag } from '../nso/images';
 import {
   composeProjectLabel,
@@ -207,6 +212,26 @@ export function describePort(p: PortBinding): string {
   const inside = `${p.containerPort}/${p.protocol}`;
   if (p.hostPort === undefined) return `${inside} (not published)`;
   return `${p.hostIp && p.hostIp !== '' ? p.hostIp : '0.0.0.0'}:${p.hostPort} → ${inside}`;
+}
+
+/**
+ * The ports to show for a container. Docker reports published ports only
+ * while the container runs: a stopped one shows the bindings it was created
+ * with, `127.0.0.1:2024 → 2024/tcp (when running)`, so the ports NSO answers
+ * on are known before it is started.
+ */
+export function describePorts(c: Pick<WatchedContainer, 'state' | 'details'>): string[] {
+  const d = c.details;
+  if (!d) return [];
+  if (d.ports.length > 0 || c.state === 'running' || c.state === 'paused') {
+    return d.ports.map(describePort);
+  }
+  return (d.settings?.portBindings ?? []).map(describeConfiguredPort);
+}
+
+function describeConfiguredPort(p: ConfiguredPortBinding): string {
+  const host = `${p.hostIp !== '' ? p.hostIp : '0.0.0.0'}:${p.hostPort !== 0 ? p.hostPort : '(a free port)'}`;
+  return `${host} → ${p.containerPort}/${p.protocol} (when running)`;
 }
 
 /** `volume NSO-vol → /nso`, `bind /home/me/ws/packages → /nso/run/packages (read-only)`. */

@@ -12,7 +12,7 @@ import {
   type ContainerGroup,
   containerRole,
   describeMount,
-  describePort,
+  describePorts,
   describeState,
   nsoImageVersion,
 } from '../../core/watch/nsoContainers';
@@ -250,7 +250,7 @@ export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, 
         ? `since ${d.state.startedAt.toLocaleString()}`
         : undefined,
     );
-    for (const [i, p] of (d?.ports ?? []).entries()) detail(`port${i}`, describePort(p), 'plug');
+    for (const [i, p] of describePorts(c).entries()) detail(`port${i}`, p, 'plug');
     for (const [i, m] of (d?.mounts ?? []).entries()) {
       detail(
         `mount${i}`,
@@ -346,8 +346,8 @@ function containerItem(c: WatchedContainer): vscode.TreeItem {
   md.appendMarkdown(`Image \`${c.image}\`${version ? ` (NSO ${version})` : ''}\n\n`);
   md.appendMarkdown(`ID \`${c.id.slice(0, 12)}\`${role ? ` · ${role} container` : ''}\n\n`);
   const d = c.details;
-  if (d && d.ports.length > 0)
-    md.appendMarkdown(`Ports: ${d.ports.map(describePort).join(', ')}\n\n`);
+  const ports = describePorts(c);
+  if (ports.length > 0) md.appendMarkdown(`Ports: ${ports.join(', ')}\n\n`);
   if (d && d.mounts.length > 0) {
     md.appendMarkdown(`Mounts:\n\n${d.mounts.map((m) => `- ${describeMount(m)}`).join('\n')}\n\n`);
   }
