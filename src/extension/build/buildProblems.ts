@@ -1,51 +1,29 @@
-// Build diagnostics in the Problems panel. Each package's last build owns its
-// diagnostics: a new build of the package replaces them (so fixed errors
-// vanish), and a file can carry diagnostics from several packages (a module
-// imported by another package), so each file shows the union.
+// Build diagnostics in the Problems panel, as the ledger in core keeps them:
+// a package's new build replaces its diagnostics, a package folder that is
+// gone takes its diagnostics along, and a file shows every package's.
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 
+import { BuildDiagnosticsLedger } from '../../core/build/diagnosticsLedger';
 import type { PackageBuildResult, PackageDiagnostic } from '../../core/build/runBuild';
 
 export class BuildProblems implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('nso-build');
-  /** Package folder -> the diagnostics of its last build. */
-  private readonly byPackage = new Map<string, PackageDiagnostic[]>();
+  private readonly ledger = new BuildDiagnosticsLedger();
 
   /** Takes the results of a build: packages that ran make replace their diagnostics. */
   update(results: readonly PackageBuildResult[]): void {
-    const touched = new Set<string>();
-    for (const r of results) {
-      if (r.status !== 'built' && r.status !== 'failed') continue;
-      for (const d of this.byPackage.get(r.dir) ?? []) touched.add(d.file);
-      for (const d of r.diagnostics) touched.add(d.file);
-      this.byPackage.set(r.dir, r.diagnostics);
+    for (const [file, list] of this.ledger.update(results, existsSync)) {
+      this.collection.set(vscode.Uri.file(file), list.map(toDiagnostic));
     }
-    for (const file of touched) this.publish(file);
   }
 
   /** Forgets every build diagnostic under a folder (a removed workspace folder). */
   clearUnder(folder: string): void {
-    for (const dir of [...this.byPackage.keys()]) {
-      if (dir.startsWith(folder)) this.byPackage.delete(dir);
+    // A file there may still carry what a package of another folder said about it.
+    for (const file of this.ledger.forgetUnder(folder)) {
+      this.collection.set(vscode.Uri.file(file), this.ledger.diagnosticsOf(file).map(toDiagnostic));
     }
-    this.collection.forEach((uri) => {
-      if (uri.fsPath.startsWith(folder)) this.collection.delete(uri);
-    });
-  }
-
-  private publish(file: string): void {
-    const seen = new Set<string>();
-    const diagnostics: vscode.Diagnostic[] = [];
-    for (const list of this.byPackage.values()) {
-      for (const d of list) {
-        if (d.file !== file) continue;
-        const key = `${d.line}|${d.column}|${d.severity}|${d.message}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        diagnostics.push(toDiagnostic(d));
-      }
-    }
-    this.collection.set(vscode.Uri.file(file), diagnostics);
   }
 
   dispose(): void {
