@@ -4,7 +4,7 @@
 # sample/ (see test/exthost/run.ts). Exits non-zero on failing tests, an
 # extension host crash or a timeout.
 #
-# Usage: bash scripts/test-exthost.sh [--keep] [--verbose] [--timeout-s N]
+# Usage: bash scripts/test-exthost.sh [--keep] [--verbose] [--timeout-s N] [test/exthost/<file>.test.ts…]
 set -euo pipefail
 SETUP_NAME=test-exthost
 # shellcheck source=scripts/setup-lib.sh

@@ -3,7 +3,7 @@
 // under development, runs the tests inside the extension host and exits with
 // their outcome (0 passed, 1 failed or the host died, 124 timeout).
 //
-// Usage: node --import tsx test/exthost/run.ts [--keep] [--verbose] [--timeout-s N]
+// Usage: node --import tsx test/exthost/run.ts [--keep] [--verbose] [--timeout-s N] [file.test.ts…]
 // Run through scripts/test-exthost.sh, which builds the extension first.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -27,10 +27,16 @@ async function main(): Promise<number> {
   // Tests are bundled one file each, so they can import the product's own
   // modules; the runner finds them next to itself.
   const testsDir = path.join(repoRoot, 'test', 'exthost');
+  // Test files named on the command line (test/exthost/build.test.ts): only those.
+  const only = new Set(args.filter((a) => a.endsWith('.test.ts')).map((a) => path.basename(a)));
   const tests = readdirSync(testsDir)
-    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith('.test.ts') && (only.size === 0 || only.has(f)))
     .map((f) => path.join(testsDir, f));
-  const outDir = path.join(repoRoot, 'out', 'exthost');
+  if (only.size > 0 && tests.length !== only.size) {
+    throw new Error(`no such test file in test/exthost: ${[...only].join(', ')}`);
+  }
+  // A run of chosen files compiles to a folder of its own, so it can run beside a whole-tier run.
+  const outDir = path.join(repoRoot, 'out', only.size > 0 ? `exthost-${process.pid}` : 'exthost');
   await compilePayload([path.join(testsDir, 'runner', 'index.ts'), ...tests], outDir);
   console.log(
     `[exthost] compiled ${tests.length} test file(s) to ${path.relative(repoRoot, outDir)}/`,
@@ -61,6 +67,7 @@ async function main(): Promise<number> {
   } else {
     rmSync(runDir, { recursive: true, force: true });
   }
+  if (only.size > 0 && !keep) rmSync(outDir, { recursive: true, force: true });
   return outcome.exitCode;
 }
 
