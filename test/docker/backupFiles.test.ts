@@ -35,6 +35,7 @@ import {
   eventually,
   setDevice,
   startNso,
+  uniqueName,
   waitHealthy,
 } from './backupSupport';
 
@@ -385,5 +386,44 @@ describe('NSO backup files in the production container', function () {
       /no volume or bind mount at \/nso/,
     );
     assert.equal((await dockerOk(['inspect', '-f', '{{.State.Running}}', inLayer])).trim(), 'true');
+  });
+
+  it('refuses to restore a backup that does not fit on the disk of /nso, before NSO stops', async () => {
+    // /nso on an 8 MiB tmpfs volume; a backup that unpacks to 32 MiB (of zeros, so it is small).
+    const volume = uniqueName('smallnso');
+    await dockerOk([
+      'volume',
+      'create',
+      '--driver',
+      'local',
+      '--opt',
+      'type=tmpfs',
+      '--opt',
+      'device=tmpfs',
+      '--opt',
+      'o=size=8m',
+      volume,
+    ]);
+    const small = await startNso('smallnso', ['-v', `${volume}:/nso`]);
+    const name = 'ncs-6.4.1@2024-04-04T00:00:00.backup.gz';
+    await dockerOk([
+      'exec',
+      small,
+      'bash',
+      '-c',
+      'mkdir -p "${0%/*}" && head -c 33554432 /dev/zero | gzip -c > "$0"',
+      `/nso/run/backups/${name}`,
+    ]);
+    const idBefore = (await dockerOk(['inspect', '-f', '{{.Id}}', small])).trim();
+
+    await rejectsWith(
+      planRestore(dockerClient, small, name),
+      'diskFull',
+      /Not enough space to restore .*unpacks to about 32 MiB.*Nothing was changed/,
+    );
+    assert.equal((await dockerOk(['inspect', '-f', '{{.Id}}', small])).trim(), idBefore);
+    assert.equal((await dockerOk(['inspect', '-f', '{{.State.Running}}', small])).trim(), 'true');
+    assert.equal((await docker(['exec', small, 'test', '-e', '/nso/run.old'])).code, 1);
+    assert.ok((await listBackups(dockerClient, small)).some((e) => e.name === name));
   });
 });
