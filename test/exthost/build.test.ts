@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+
+import { buildContainerName } from '../../src/core/nso/buildContainer';
+import { docker } from '../helpers/dockerCli';
 import {
   bannerYang,
   sampleFolder,
@@ -119,6 +123,46 @@ describe('Build All Packages in the extension host', function () {
       );
     } finally {
       await config.update('build.onSave', undefined, vscode.ConfigurationTarget.WorkspaceFolder);
+    }
+  });
+
+  it('NSO: Cancel Build stops the running build: make and its children are gone within 2 s', async function () {
+    // A package whose make runs a tree of processes for minutes, as a long Java build does.
+    const slow = path.join(sampleFolder().uri.fsPath, 'packages', 'slow');
+    fs.mkdirSync(path.join(slow, 'src'), { recursive: true });
+    fs.writeFileSync(
+      path.join(slow, 'package-meta-data.xml'),
+      '<ncs-package xmlns="http://tail-f.com/ns/ncs-packages"><name>slow</name><package-version>1.0</package-version></ncs-package>\n',
+    );
+    fs.writeFileSync(
+      path.join(slow, 'src', 'Makefile'),
+      'all:\n\t$(MAKE) --no-print-directory compile\ncompile:\n\tsh -c "sleep 300 & sleep 300; wait"\n',
+    );
+    const container = buildContainerName(sampleFolder().uri.fsPath);
+    const makeProcesses = async (): Promise<string[]> => {
+      const r = await docker(['exec', container, 'ps', '-eo', 'args']);
+      return r.out.split('\n').filter((l) => /^(make|sleep 300)\b/.test(l));
+    };
+    try {
+      const building = vscode.commands.executeCommand<Report[]>('nso.build.all');
+      await waitFor(
+        'make and sleep in the build container',
+        async () => (await makeProcesses()).length >= 3,
+        60_000,
+      );
+
+      const t0 = Date.now();
+      const stopped = await vscode.commands.executeCommand<number>('nso.build.cancel');
+      const reports = await building;
+      await waitFor('make to be gone', async () => (await makeProcesses()).length === 0, 5_000);
+      const elapsedMs = Date.now() - t0;
+
+      assert.equal(stopped, 1, 'one build was stopped');
+      assert.equal(reports[0]?.status, 'cancelled', JSON.stringify(reports));
+      assert.equal(reports[0]?.packages.find((p) => p.name === 'slow')?.status, 'cancelled');
+      assert.ok(elapsedMs < 2000, `stopping took ${elapsedMs} ms`);
+    } finally {
+      fs.rmSync(slow, { recursive: true, force: true });
     }
   });
 
