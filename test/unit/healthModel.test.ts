@@ -644,6 +644,56 @@ describe('NSO health monitor', () => {
     await t.watcher.dispose();
   });
 
+  it('asks a starting NSO without a health check again until it is up, then stops asking', async () => {
+    const t = setup();
+    // `docker run --no-healthcheck`: no health_status event will ever say NSO is up.
+    t.engine.execOutput = [
+      'ncs: connection refused',
+      'nsowb-probe status-exit=1',
+      'Failed to connect to server',
+      'nsowb-probe phase-exit=1',
+    ].join('\n');
+    t.engine.add('nso', 'cisco-nso-prod:6.4.1', prodLabels, 'running', 'none');
+    t.watcher.start();
+    await t.clock.advance(100);
+    await settle();
+    const asked = (): number => t.engine.calls.filter((c) => c.startsWith('exec')).length;
+    assert.equal(asked(), 1);
+    assert.equal(t.monitor.health.state, 'starting');
+    assert.equal(t.monitor.health.summary, 'NSO 6.4.1 starting (not answering yet)');
+
+    await t.clock.advance(2000);
+    await settle();
+    assert.equal(asked(), 2, 'asked again 2 s later');
+    await t.clock.advance(4000);
+    await settle();
+    assert.equal(asked(), 3, 'then after a longer gap');
+
+    t.engine.execOutput = [
+      'vsn: 6.4.1',
+      'status: started',
+      'nsowb-probe status-exit=0',
+      'phase: 2 flags: 0x0',
+      'nsowb-probe phase-exit=0',
+      showPackages,
+      'nsowb-probe cli-exit=0',
+    ].join('\n');
+    await t.clock.advance(8000);
+    await settle();
+    assert.equal(asked(), 4);
+    assert.equal(
+      t.monitor.health.state,
+      'packagesDown',
+      'up, and NSO said which packages are down',
+    );
+
+    await t.clock.advance(10 * 60_000);
+    await settle();
+    assert.equal(asked(), 4, 'quiet once NSO is up');
+    t.monitor.dispose();
+    await t.watcher.dispose();
+  });
+
   it('asks NSO again after a reload result is published', async () => {
     const t = setup();
     t.engine.execOutput =

@@ -472,6 +472,10 @@ export function assessHealth(input: HealthInput): NsoHealth {
   } else if (probe?.phase && probe.phase.phase < 2) {
     baseState = 'starting';
     summary = `${nsoLabel} starting (phase ${probe.phase.phase})`;
+  } else if (facts.health === 'none' && probe && !probe.error && !probe.phase) {
+    // No health check to wait for, and ncs_cmd had no answer: NSO is not up yet.
+    baseState = 'starting';
+    summary = `${nsoLabel} starting (not answering yet)`;
   } else {
     baseState = facts.health === 'healthy' || probe?.phase?.phase === 2 ? 'healthy' : 'running';
     summary = baseState === 'healthy' ? `${nsoLabel} healthy` : `${nsoLabel} running`;

@@ -3,7 +3,10 @@
 // activity or published result, with NSO itself asked (one exec) only when
 // something happened that can change its answer — the container turned
 // healthy or unhealthy, started without a health check, a reload finished, or
-// the user asked. Nothing here runs on a timer.
+// the user asked. Nothing here runs on a timer, with one exception: a
+// container without a health check, whose NSO did not answer yet, is asked
+// again with growing gaps until NSO reaches phase 2 (nothing else would say
+// when it is up); once it is, the monitor is quiet again.
 
 import type { DockerClient } from '../docker/client';
 import {
@@ -17,10 +20,14 @@ import {
   probeBelongs,
   probeNso,
 } from '../nso/health';
-import { type Clock, systemClock } from './clock';
+import { type Clock, systemClock, type TimerHandle } from './clock';
 import type { ContainerWatcher, WatchedContainer, WatchFailure } from './containerWatcher';
 import { Emitter, type Disposable } from './emitter';
 import { nsoImageVersion, selectProdContainer } from './nsoContainers';
+
+/** Gaps between the probes of a starting NSO without a health check: from 2 s, doubling to 30 s. */
+const startProbeFirstMs = 2000;
+const startProbeMaxMs = 30_000;
 
 export interface HealthMonitorOptions {
   /** The open workspace folders (host paths), read at each assessment. */
@@ -55,6 +62,8 @@ export class HealthMonitor {
   private probeAbort = new AbortController();
   /** The last probe's failure, logged once until the probe answers or fails otherwise. */
   private lastProbeError: string | undefined;
+  /** The next probe of a starting NSO without a health check, and the gap before it. */
+  private startProbe: { run: string; timer: TimerHandle; gapMs: number } | undefined;
   private removed: { name: string; at: number } | undefined;
   private followedId: string | undefined;
   private followedRun: string | undefined;
@@ -119,6 +128,7 @@ export class HealthMonitor {
 
   private detach(): void {
     for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.cancelStartProbe();
     this.probeAbort.abort();
     this.probeAbort = new AbortController();
     this.source = undefined;
@@ -192,6 +202,7 @@ export class HealthMonitor {
   }
 
   dispose(): void {
+    this.cancelStartProbe();
     this.probeAbort.abort();
     for (const s of this.subscriptions.splice(0)) s.dispose();
     this.changed.dispose();
@@ -307,8 +318,48 @@ export class HealthMonitor {
       if (this.probeAgain && !this.probeAbort.signal.aborted) {
         this.probeAgain = false;
         this.requestProbe();
+      } else {
+        this.probeAgainWhileStarting();
       }
     })();
+  }
+
+  /**
+   * A running container without a health check whose NSO has not reached
+   * phase 2 at the last probe: no event will say when it does, so it is asked
+   * again, 2 s later at first and at most every 30 s, for this run only.
+   */
+  private probeAgainWhileStarting(): void {
+    const prod = this.prodContainer();
+    const run = this.followedRun;
+    const probe = this.probe;
+    const ready = probe?.phase !== undefined && probe.phase.phase >= 2;
+    if (
+      !prod ||
+      !run ||
+      prod.state !== 'running' ||
+      prod.health !== 'none' ||
+      !probe ||
+      ready ||
+      this.probeAbort.signal.aborted
+    ) {
+      this.cancelStartProbe();
+      return;
+    }
+    const gapMs =
+      this.startProbe?.run === run
+        ? Math.min(this.startProbe.gapMs * 2, startProbeMaxMs)
+        : startProbeFirstMs;
+    this.startProbe?.timer.cancel();
+    const timer = this.clock.setTimer(gapMs, () => {
+      if (this.startProbe?.timer === timer && this.followedRun === run) this.requestProbe();
+    });
+    this.startProbe = { run, timer, gapMs };
+  }
+
+  private cancelStartProbe(): void {
+    this.startProbe?.timer.cancel();
+    this.startProbe = undefined;
   }
 }
 
