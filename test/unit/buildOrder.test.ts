@@ -65,6 +65,21 @@ describe('package input hash', () => {
     assert.deepEqual(changedFiles(before.files, after.files), ['python/a/main.py']);
   });
 
+  it("leaves out ant's build folder but not sources in a folder named build", async () => {
+    const before = await hashPackageInputs(dir);
+    fs.mkdirSync(path.join(dir, 'src', 'java', 'build', 'classes'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'src', 'java', 'build', 'classes', 'x.txt'), 'output');
+    assert.equal((await hashPackageInputs(dir)).hash, before.hash);
+
+    const source = path.join(dir, 'src', 'java', 'src', 'com', 'example', 'build', 'Step.java');
+    fs.mkdirSync(path.dirname(source), { recursive: true });
+    fs.writeFileSync(source, 'package com.example.build; class Step {}');
+    const withSource = await hashPackageInputs(dir);
+    assert.ok(withSource.files.has('src/java/src/com/example/build/Step.java'));
+    fs.writeFileSync(source, 'package com.example.build; class Step { int x; }');
+    assert.notEqual((await hashPackageInputs(dir)).hash, withSource.hash);
+  });
+
   it('follows symbolic links: a change to a linked file is a change; a link cycle ends', async () => {
     const shared = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-hash-shared-'));
     try {
