@@ -27,14 +27,25 @@ export function extraGlobs(): string[] {
     .filter((g) => typeof g === 'string' && g.trim() !== '');
 }
 
+/**
+ * The globs of `nso.ncsConf.files` as VS Code patterns. VS Code matches a
+ * plain glob against the absolute path, where `config/*.xml` matches nothing:
+ * a glob that starts with neither `/` nor `**` is taken relative to each
+ * workspace folder, as the user means it.
+ */
+function extraPatterns(): vscode.GlobPattern[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  return extraGlobs().flatMap((glob): vscode.GlobPattern[] =>
+    /^(\/|\*\*|[A-Za-z]:[\\/])/.test(glob)
+      ? [glob]
+      : folders.map((f) => new vscode.RelativePattern(f, glob)),
+  );
+}
+
 /** Files matching `nso.ncsConf.files` become ncs-conf documents, so the server sees them. */
 function matchesExtraGlob(doc: vscode.TextDocument): boolean {
-  const globs = extraGlobs();
-  return (
-    globs.length > 0 &&
-    doc.languageId !== 'ncs-conf' &&
-    globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0)
-  );
+  if (doc.languageId === 'ncs-conf') return false;
+  return extraPatterns().some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
 }
 
 /**
@@ -67,6 +78,11 @@ export function setupNcsConfTrigger(
     vscode.workspace.onDidOpenTextDocument((doc) => {
       associate(doc);
       if (isNcsConf(doc)) load().start();
+    }),
+    // New globs apply to the files already open.
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('nso.ncsConf.files'))
+        vscode.workspace.textDocuments.forEach(associate);
     }),
   );
   return {

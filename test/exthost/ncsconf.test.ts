@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { waitFor, workbenchExtension } from './support';
@@ -54,6 +54,41 @@ describe('ncs.conf language server in the extension host', function () {
   };
   const lineOf = (text: string, needle: string): number =>
     text.slice(0, text.indexOf(needle)).split('\n').length - 1;
+
+  it('treats files matching a workspace-relative nso.ncsConf.files glob as ncs.conf', async () => {
+    const dir = path.join(folder().uri.fsPath, 'conf-extra');
+    const opened = path.join(dir, 'opened-before.xml');
+    const later = path.join(dir, 'opened-after.xml');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(opened, original);
+    writeFileSync(later, original);
+    const languageOf = (file: string): string | undefined =>
+      vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file)?.languageId;
+    try {
+      await vscode.workspace.openTextDocument(vscode.Uri.file(opened));
+      assert.notEqual(languageOf(opened), 'ncs-conf');
+      // Written as a user writes it, relative to the workspace folder.
+      await nso().update(
+        'ncsConf.files',
+        ['conf-extra/*.xml'],
+        vscode.ConfigurationTarget.Workspace,
+      );
+      await waitFor(
+        'the open file to become ncs-conf',
+        () => languageOf(opened) === 'ncs-conf',
+        10_000,
+      );
+      await vscode.workspace.openTextDocument(vscode.Uri.file(later));
+      await waitFor(
+        'a file opened later to become ncs-conf',
+        () => languageOf(later) === 'ncs-conf',
+        10_000,
+      );
+    } finally {
+      await nso().update('ncsConf.files', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('reports a mistyped start tag as malformed XML without a schema', async () => {
     assert.ok(original.includes('<state-dir>'));
