@@ -14,7 +14,7 @@ const noSchema: SchemaStatus = {
   state: 'none',
   label: 'ncs.conf: no schema',
   detail:
-    'Only well-formedness, namespace and container checks run. For the full schema, let NSO Workbench read it from your NSO image, or set nso.ncsConf.schemaPath to a folder holding tailf-ncs-config.yang and the modules it imports.',
+    'Only well-formedness, namespace and container checks run. For the full schema, let NSO Workbench read it from your NSO image or container (Load Schema), or set nso.ncsConf.schemaPath to a folder holding tailf-ncs-config.yang and the modules it imports.',
 };
 
 export class SchemaHolder {

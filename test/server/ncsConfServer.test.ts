@@ -315,6 +315,7 @@ describe('ncs.conf language server', function () {
     const none = await h.client.sendRequest<SchemaStatus>(schemaStatusMethod);
     assert.equal(none.state, 'none');
     assert.match(none.detail, /well-formedness, namespace and container checks/);
+    assert.match(none.detail, /from your NSO image or container \(Load Schema\)/);
 
     const uri = 'file:///ws/ncs.conf';
     await open(h, uri, readConf('broken-values.conf'));
