@@ -1,19 +1,23 @@
 // The welcome content a new user sees in an empty view, with the action that
 // fixes the state: here the Backups view of a workspace without a production
 // container, while the production image named in the settings is not loaded
-// in Docker and once it is, and while the Docker engine cannot be reached.
+// in Docker (its Load NSO Image from File… button loads an image archive) and
+// once it is, and while the Docker engine cannot be reached.
 // The image lookup and the engine are the real ones; screenshots in
 // test-results/ui/welcome-*.png.
 
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 import type { Locator } from '../exthost/harness/browser';
-import { docker } from '../helpers/dockerCli';
+import { docker, dockerOk } from '../helpers/dockerCli';
 import { uiSession } from './session';
-import { expandPane } from './support';
+import { expandPane, toast } from './support';
 import type { Workbench } from './workbench';
 
 const prodImage = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
@@ -54,13 +58,36 @@ describe('Welcome content of an empty view', function () {
     baseSettings = JSON.parse(originalSettings ?? '{}') as Record<string, unknown>;
   });
 
+  /**
+   * A one-file image saved as a .tar.gz, like the archive Cisco's signed file
+   * extracts; not named like an NSO image, so nothing takes it for one.
+   */
+  const loadTag = `nsowb-welcome-load/plain:${process.pid}`;
+  let scratch = '';
+  let archive = '';
+
+  before(async () => {
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-welcome-'));
+    fs.writeFileSync(path.join(scratch, 'hello.txt'), 'loaded by the welcome test\n');
+    const rootfs = path.join(scratch, 'rootfs.tar');
+    execFileSync('tar', ['-C', scratch, '-cf', rootfs, 'hello.txt']);
+    await dockerOk(['import', rootfs, loadTag]);
+    const saved = path.join(scratch, 'image.tar');
+    await dockerOk(['save', '-o', saved, loadTag]);
+    archive = path.join(scratch, 'nso-image.tar.gz');
+    fs.writeFileSync(archive, zlib.gzipSync(fs.readFileSync(saved)));
+    await dockerOk(['rmi', loadTag]);
+  });
+
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') {
       await workbench.screenshot('welcome-failed').catch(() => undefined);
     }
   });
 
-  after(() => {
+  after(async () => {
+    await docker(['rmi', loadTag]);
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
     if (!machineSettings) return;
     if (originalSettings === undefined) fs.rmSync(machineSettings, { force: true });
     else fs.writeFileSync(machineSettings, originalSettings);
@@ -85,6 +112,45 @@ describe('Welcome content of an empty view', function () {
       .first()
       .waitFor({ state: 'visible', timeout: uiTimeoutMs });
     await workbench.screenshot('welcome-no-prod-image');
+
+    // The button loads an image archive with docker load, the file picked in the dialog.
+    await noImage
+      .locator('.monaco-button, a')
+      .filter({ hasText: 'Load NSO Image from File…' })
+      .first()
+      .click();
+    // The file dialog (a quick input in code-server) fills in its folder once
+    // it has read it; the path is typed after that, and again if it was reset.
+    const dialog = workbench.page
+      .locator('.quick-input-widget')
+      .filter({ hasText: 'NSO image archive' })
+      .first();
+    await dialog.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    const input = dialog.locator('.quick-input-box input');
+    for (let attempt = 1; ; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await input.fill(archive);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if ((await input.inputValue()) === archive) {
+        await input.press('Enter');
+        const closed = await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (closed) break;
+      }
+      assert.ok(attempt < 5, `the file dialog takes ${archive}`);
+    }
+    await toast(
+      workbench.page,
+      new RegExp(`NSO: loaded ${loadTag.replace(/[.:/]/g, '\\$&')}`),
+    ).waitFor({
+      state: 'visible',
+      timeout: 120_000,
+    });
+    const loaded = await docker(['image', 'inspect', loadTag, '--format', '{{.Id}}']);
+    assert.equal(loaded.code, 0, `${loadTag} is loaded in Docker`);
+    await workbench.screenshot('welcome-image-loaded');
 
     // The loaded image named again: the lookup runs on the setting change.
     writeSettings({ ...baseSettings, 'nso.prodImage': prodImage });
