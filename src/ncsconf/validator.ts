@@ -228,6 +228,17 @@ class Validator {
 
   private unknownElement(child: XmlElement, rt: RtNode): void {
     const name = child.localName;
+    // Another vocabulary altogether: a name guess from NSO's schema would only mislead.
+    const known = this.schema?.schema.modules.some((m) => m.namespace === child.namespace);
+    if (this.schema && child.namespace !== '' && !known) {
+      this.report(
+        nameRange(child),
+        'error',
+        'unknown-element',
+        `<${child.name}> is in namespace ${child.namespace}, which the ncs.conf schema does not use: NSO refuses it in ${rt.path}.`,
+      );
+      return;
+    }
     const change = this.schema?.schema.history?.find(
       (h) => h.path === `${rt.path}/${name}` && (h.change === 'removed' || h.change === 'renamed'),
     );

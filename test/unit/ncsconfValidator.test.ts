@@ -223,6 +223,21 @@ describe('ncs.conf validator with the schema', () => {
     );
   });
 
+  it('names the namespace of an element from another vocabulary', async () => {
+    const schema = await fixtureSchema();
+    const text =
+      '<ncs-config xmlns="http://tail-f.com/yang/tailf-ncs-config">\n  <x:stats xmlns:x="urn:example:other"/>\n</ncs-config>';
+    const { problems } = validateConf(text, { schema });
+    assert.deepEqual(summarize(text, problems), [
+      [1, 'missing-mandatory', 'ncs-config'],
+      [2, 'unknown-element', 'x:stats'],
+    ]);
+    assert.equal(
+      problems[1]!.message,
+      '<x:stats> is in namespace urn:example:other, which the ncs.conf schema does not use: NSO refuses it in /ncs-config.',
+    );
+  });
+
   it('reads ${VAR:-default} as NSO does: never unknown, and valid with its default', async () => {
     const schema = await fixtureSchema();
     // As in the production image's default ncs.conf, which switches interfaces on from the environment.
