@@ -525,6 +525,43 @@ describe('building packages in the NSO build container', function () {
     });
   });
 
+  describe('outputs another build wrote', function () {
+    it('are rebuilt when the sources are back to what this build last built', async function () {
+      // The extension and the CLI (or two windows) keep records of their own.
+      const ws = workspace(
+        'other-face',
+        new Map([['banner', path.join(samplePackages, 'banner')]]),
+      );
+      const mine = new MemoryBuildStateStore();
+      const theirs = new MemoryBuildStateStore();
+      const yang = path.join(ws, 'packages', 'banner', 'src', 'yang', 'banner.yang');
+      const original = fs.readFileSync(yang, 'utf8');
+      assert.equal((await build(env(ws, { store: mine }))).report.status, 'succeeded');
+
+      // The other face builds a changed banner, then the change is undone.
+      fs.writeFileSync(
+        yang,
+        original.replace(/}\s*$/, '  leaf added-elsewhere { type string; }\n}\n'),
+      );
+      const other = await build(env(ws, { store: theirs }));
+      assert.deepEqual(other.started, ['banner'], describeReport(other.report, other.output));
+      const fxs = path.join(ws, 'packages', 'banner', 'load-dir', 'banner.fxs');
+      assert.ok(fs.readFileSync(fxs).includes('added-elsewhere'), 'the other build compiled it');
+      fs.writeFileSync(yang, original);
+
+      // load-dir now holds the other sources' banner.fxs: this build must not call it up to date.
+      const again = await build(env(ws, { store: mine }));
+      assert.deepEqual(again.started, ['banner'], describeReport(again.report, again.output));
+      assert.equal(
+        fs.readFileSync(fxs).includes('added-elsewhere'),
+        false,
+        'banner.fxs is built from the sources now',
+      );
+      // And with nothing changed since, it is up to date again.
+      assert.deepEqual((await build(env(ws, { store: mine }))).started, []);
+    });
+  });
+
   describe('files the build writes into a package a developer owns', function () {
     it("are the developer's, not root's, as are those an earlier build left as root; others' stay theirs", async function () {
       const ws = sampleWorkspace('owner');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import {
   buildKey,
   JsonFileBuildStateStore,
+  outputStamp,
   presentOutputs,
   type BuildStateRecords,
 } from '../../src/core/build/buildState';
@@ -104,6 +105,26 @@ describe('build keys and state', () => {
     write('pkg/load-dir/a.fxs', '');
     write('pkg/private-jar/a.jar', '');
     assert.deepEqual(await presentOutputs(path.join(dir, 'pkg')), ['load-dir', 'private-jar']);
+  });
+
+  it('stamps the output files: a rewrite changes the stamp, sources do not', async () => {
+    const pkg = path.join(dir, 'pkg');
+    write('pkg/load-dir/a.fxs', 'one');
+    write('pkg/shared-jar/a-ns.jar', 'jar');
+    write('pkg/src/yang/a.yang', 'module a {}');
+    const first = await outputStamp(pkg);
+    assert.equal(await outputStamp(pkg), first, 'the same files, the same stamp');
+
+    write('pkg/src/yang/a.yang', 'module a { leaf x; }');
+    assert.equal(await outputStamp(pkg), first, 'sources are not outputs');
+
+    // Another build writes the same file again, even with the same size.
+    fs.rmSync(path.join(pkg, 'load-dir', 'a.fxs'));
+    write('pkg/load-dir/a.fxs', 'two');
+    const rewritten = await outputStamp(pkg);
+    assert.notEqual(rewritten, first);
+    write('pkg/private-jar/a.jar', '');
+    assert.notEqual(await outputStamp(pkg), rewritten, 'a new output file');
   });
 });
 

@@ -18,6 +18,13 @@ export interface PackageBuildRecord {
   key?: string;
   /** Output folders (load-dir, private-jar, shared-jar) the last successful build left. */
   outputs?: string[];
+  /**
+   * A stamp of the files in those folders as the last successful build left
+   * them (outputStamp): when it differs, something else wrote them since (a
+   * build from another window or the CLI, which keep records of their own, or
+   * make run by hand), so they may not match the sources any more.
+   */
+  outputStamp?: string;
   lastResult: LastBuildResult;
   /** Milliseconds since the epoch when the last build of the package ended. */
   lastBuiltAt: number;
@@ -125,4 +132,33 @@ export async function presentOutputs(packageDir: string): Promise<string[]> {
     }
   }
   return present;
+}
+
+/**
+ * A stamp of the files in a package's output folders: their paths, sizes,
+ * modification times and inodes, not their contents (reading every jar would
+ * cost more than the check saves). Any rewrite changes it.
+ */
+export async function outputStamp(packageDir: string): Promise<string> {
+  const h = createHash('sha256');
+  const entries: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    let listed;
+    try {
+      listed = await fs.readdir(path.join(packageDir, rel), { withFileTypes: true });
+    } catch {
+      return; // absent
+    }
+    await Promise.all(
+      listed.map(async (e) => {
+        const r = `${rel}/${e.name}`;
+        if (e.isDirectory()) return walk(r);
+        const st = await fs.lstat(path.join(packageDir, r)).catch(() => undefined);
+        if (st) entries.push(`${r}\0${st.size}\0${st.mtimeMs}\0${st.ino}`);
+      }),
+    );
+  }
+  await Promise.all(outputFolders.map((f) => walk(f)));
+  for (const e of entries.sort()) h.update(`${e}\n`);
+  return h.digest('hex');
 }

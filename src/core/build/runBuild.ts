@@ -32,6 +32,7 @@ import type { BuildRequest } from './buildQueue';
 import { criticalPaths, schedulePackages } from './schedule';
 import {
   buildKey,
+  outputStamp,
   presentOutputs,
   type BuildStateRecords,
   type BuildStateStore,
@@ -491,7 +492,11 @@ async function buildPackages(
       p.result = result;
       let record = recordFor(result, p, records[p.pkg.name]);
       if (record && result.status === 'built') {
-        record = { ...record, outputs: await presentOutputs(p.pkg.dir) };
+        const [outputs, stamp] = await Promise.all([
+          presentOutputs(p.pkg.dir),
+          outputStamp(p.pkg.dir),
+        ]);
+        record = { ...record, outputs, outputStamp: stamp };
       }
       remember(p.pkg.name, record);
       observer.packageFinished?.(result);
@@ -788,7 +793,9 @@ async function missingFolderMessage(packagesDir: string): Promise<string> {
 
 async function outputsStillThere(dir: string, record: PackageBuildRecord): Promise<boolean> {
   const now = new Set(await presentOutputs(dir));
-  return (record.outputs ?? []).every((o) => now.has(o));
+  if (!(record.outputs ?? []).every((o) => now.has(o))) return false;
+  // Rewritten since (another window, the CLI, make by hand): they may be of other sources.
+  return record.outputStamp === undefined || record.outputStamp === (await outputStamp(dir));
 }
 
 async function isFile(p: string): Promise<boolean> {
