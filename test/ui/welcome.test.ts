@@ -143,7 +143,9 @@ describe('Welcome content of an empty view', function () {
     }
     await toast(
       workbench.page,
-      new RegExp(`NSO: loaded ${loadTag.replace(/[.:/]/g, '\\$&')}`),
+      new RegExp(
+        `NSO: loaded ${loadTag.replace(/[.:/]/g, '\\$&')}\\. It is not named like an NSO image`,
+      ),
     ).waitFor({
       state: 'visible',
       timeout: 120_000,

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   compareVersions,
+  loadedImagesNote,
   nsoImageCandidates,
   splitRef,
   versionFromTag,
@@ -44,5 +45,16 @@ describe('NSO image selection', () => {
     assert.ok(compareVersions('6.10', '6.9') > 0);
     assert.ok(versionsCompatible('6.4.1', '6.4'));
     assert.ok(!versionsCompatible('6.3', '6.4'));
+  });
+
+  it('says after a docker load which feature uses each image it loaded', () => {
+    assert.equal(
+      loadedImagesNote(['cisco-nso-prod:6.4.1']),
+      'Start NSO runs the newest cisco-nso-prod image unless nso.prodImage names one.',
+    );
+    assert.match(loadedImagesNote(['reg:5000/nso/cisco-nso-dev:6.4']), /^Builds use the newest/);
+    const both = loadedImagesNote(['cisco-nso-build:6.4', 'cisco-nso-prod:6.4']);
+    assert.match(both, /Builds use .* Start NSO runs/);
+    assert.match(loadedImagesNote(['my/nso:1']), /not named like an NSO image: name it in nso/);
   });
 });

@@ -79,3 +79,34 @@ export function versionsCompatible(buildVersion: string, prodVersion: string): b
   const [b1, b2] = prodVersion.split('.');
   return a1 === b1 && a2 === b2;
 }
+
+/**
+ * What `docker load` brought, for the message after it: which NSO Workbench
+ * feature uses each loaded image (by its name), and how to use one that is
+ * not named like Cisco's.
+ */
+export function loadedImagesNote(refs: readonly string[]): string {
+  const roles = new Set<ImageRole | 'other'>();
+  for (const ref of refs) {
+    const { repository } = splitRef(ref);
+    const role = (Object.keys(namesByRole) as ImageRole[]).find((r) =>
+      namesByRole[r].test(repository),
+    );
+    roles.add(role ?? 'other');
+  }
+  const notes: string[] = [];
+  if (roles.has('build')) {
+    notes.push(
+      'Builds use the newest cisco-nso-build or cisco-nso-dev image unless nso.buildImage names one.',
+    );
+  }
+  if (roles.has('prod')) {
+    notes.push('Start NSO runs the newest cisco-nso-prod image unless nso.prodImage names one.');
+  }
+  if (roles.has('other') || refs.length === 0) {
+    notes.push(
+      `${refs.length === 0 ? 'The archive named no image' : 'It is not named like an NSO image'}: name it in nso.buildImage or nso.prodImage to use it.`,
+    );
+  }
+  return notes.join(' ');
+}

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 import { signedBinInstructions } from '../../core/nso/buildContainer';
+import { loadedImagesNote } from '../../core/nso/images';
 import { isDockerError } from '../../core/docker/errors';
 import { toAbortSignal, type WorkbenchContext } from '../context';
 
@@ -111,7 +112,7 @@ export async function loadImageFromFile(
         const names = result.loaded.join(', ') || 'the image';
         ctx.log.info(`Loaded ${names} from ${file}`);
         void vscode.window.showInformationMessage(
-          `NSO: loaded ${names}. Builds use the newest cisco-nso-build or cisco-nso-dev image unless nso.buildImage names one.`,
+          `NSO: loaded ${names}. ${loadedImagesNote(result.loaded)}`,
         );
         return [...result.loaded];
       } catch (err) {
