@@ -168,6 +168,8 @@ function fixHint(fix: FixAction): string | undefined {
       return `docker start ${fix.container}`;
     case 'restartContainer':
       return `docker restart ${fix.container}`;
+    case 'unpauseContainer':
+      return `docker unpause ${fix.container}`;
     case 'showContainerLogs':
       return `docker logs ${fix.container}`;
     case 'openNsoLog':

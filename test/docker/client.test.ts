@@ -265,6 +265,19 @@ describe('DockerClient against a real engine', function () {
       await expectDockerError(docker.inspectContainerJson(id), 'notFound', /does not exist/);
     });
 
+    it('unpauses a paused container, whose process goes on where it was', async () => {
+      const id = await sleeper();
+      const startedAt = (await docker.inspectContainer(id)).state.startedAt?.getTime();
+      execFileSync('docker', ['pause', id]);
+      assert.equal((await docker.inspectContainer(id)).state.status, 'paused');
+      await docker.unpauseContainer(id);
+      const after = await docker.inspectContainer(id);
+      assert.equal(after.state.status, 'running');
+      assert.equal(after.state.startedAt?.getTime(), startedAt, 'not restarted');
+      await expectDockerError(docker.unpauseContainer(id), 'engine', /is not paused/);
+      await docker.removeContainer(id, { force: true });
+    });
+
     it('stops, restarts, kills, waits and removes', async () => {
       const id = await sleeper();
       await docker.stopContainer(id, { graceSeconds: 1 });

@@ -144,6 +144,31 @@ describe('NSO health in the status bar and views', function () {
     await statusBarShows(/NSO 6\.4\.1 healthy/);
   });
 
+  it('says when NSO is paused, and its fix unpauses it where it was', async () => {
+    const before = await snapshot();
+    const startedAt = before.health.container?.startedAt;
+    await dockerOk(['pause', name]);
+    const paused = await statusBarShows(/NSO paused/);
+    assert.deepEqual(
+      paused.health.problems.map((p) => [p.id, p.fixes.map((f) => f.kind)]),
+      [['paused', ['unpauseContainer', 'restartContainer']]],
+    );
+    // The tooltip links the first fix (the links follow the command list).
+    await waitFor(
+      'the Unpause link in the tooltip',
+      async () => {
+        const tooltip = (await snapshot()).statusBar.tooltip;
+        return tooltip.includes(`[Unpause ${name}](command:nso.containers.start?`);
+      },
+      10_000,
+    );
+
+    // The fix's command: Start Container, which unpauses a paused container.
+    await vscode.commands.executeCommand('nso.containers.start', name);
+    const back = await statusBarShows(/NSO 6\.4\.1 healthy/);
+    assert.equal(back.health.container?.startedAt, startedAt, 'unpaused, not restarted');
+  });
+
   it('follows the container through stop and removal behind its back', async () => {
     const status = await snapshot();
     assert.ok(status.health.container, 'the container is followed');

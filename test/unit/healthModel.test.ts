@@ -291,13 +291,13 @@ describe('NSO health: assessment', () => {
     );
   });
 
-  it('paused: says paused, not stopped, and offers a restart', () => {
+  it('paused: says paused, not stopped, and offers to unpause it first', () => {
     const h = assessHealth({ now: t0, engine: live, container: details({ status: 'paused' }) });
     assert.equal(statusWords(h, t0), 'NSO paused');
     assert.equal(h.summary, 'NSO is paused');
     assert.deepEqual(
       h.problems.map((p) => [p.id, p.fixes.map((f) => f.kind)]),
-      [['paused', ['restartContainer']]],
+      [['paused', ['unpauseContainer', 'restartContainer']]],
     );
   });
 

@@ -618,6 +618,8 @@ export interface DockerClient {
   /** Stopping a stopped container is not an error. */
   stopContainer(container: Ref, options?: StopOptions): Promise<void>;
   restartContainer(container: Ref, options?: StopOptions): Promise<void>;
+  /** Resumes a paused container: its processes go on where they were. */
+  unpauseContainer(container: Ref, options?: CallOptions): Promise<void>;
   killContainer(container: Ref, signal?: string, options?: CallOptions): Promise<void>;
   removeContainer(container: Ref, options?: RemoveContainerOptions): Promise<void>;
   /** Waits until the container stops (no default timeout); resolves to its exit code. */

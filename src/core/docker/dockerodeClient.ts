@@ -644,6 +644,12 @@ class DockerodeClient implements DockerClient {
     );
   }
 
+  async unpauseContainer(container: Ref, options?: CallOptions): Promise<void> {
+    await this.call(containerOperation('unpause', container), options, (signal) =>
+      this.docker.getContainer(container).unpause({ abortSignal: signal }),
+    );
+  }
+
   async stopContainer(container: Ref, options: StopOptions = {}): Promise<void> {
     const graceSeconds = options.graceSeconds;
     await this.call(

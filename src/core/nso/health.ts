@@ -251,6 +251,7 @@ export type FixAction =
   | { readonly kind: 'useExistingContainer' }
   | { readonly kind: 'startContainer'; readonly container: string }
   | { readonly kind: 'restartContainer'; readonly container: string }
+  | { readonly kind: 'unpauseContainer'; readonly container: string }
   | { readonly kind: 'showContainerLogs'; readonly container: string }
   | { readonly kind: 'openNsoLog'; readonly container: string; readonly file: string }
   | { readonly kind: 'openShell'; readonly container: string }
@@ -409,7 +410,11 @@ export function assessHealth(input: HealthInput): NsoHealth {
         id: 'paused',
         severity: 'warning',
         message: `Container ${name} is paused`,
-        fixes: [{ kind: 'restartContainer', container: name }],
+        // Unpaused, NSO goes on where it was; a restart would start it all over.
+        fixes: [
+          { kind: 'unpauseContainer', container: name },
+          { kind: 'restartContainer', container: name },
+        ],
       });
     } else if (d.state.status === 'restarting') {
       baseState = 'starting';

@@ -37,10 +37,18 @@ export class ContainerActions {
     private readonly logs: NsoLogDocuments,
   ) {}
 
+  /** Starts a stopped container; a paused one is unpaused (Docker refuses to start it). */
   async start(target: ContainerTarget): Promise<void> {
     if (!this.requireTrust('start containers')) return;
     const c = await this.pick(target, 'Start which container?', (x) => x.state !== 'running');
     if (!c) return;
+    if (c.state === 'paused') {
+      await this.run(`Unpausing ${c.name}`, async (client) => {
+        await assertNotRestoring(client, c.name);
+        await client.unpauseContainer(c.id);
+      });
+      return;
+    }
     await this.run(`Starting ${c.name}`, async (client) => {
       await assertNotRestoring(client, c.name);
       await client.startContainer(c.id);

@@ -49,6 +49,13 @@ export function fixCommand(
           command: 'nso.containers.restart',
           arguments: [fix.container],
         };
+      case 'unpauseContainer':
+        // Start Container unpauses a paused one.
+        return {
+          title: `Unpause ${fix.container}`,
+          command: 'nso.containers.start',
+          arguments: [fix.container],
+        };
       case 'showContainerLogs':
         return {
           title: 'Follow Container Logs',
