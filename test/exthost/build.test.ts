@@ -1,8 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
+import { buildLockFile } from '../../src/core/build/buildLock';
 import { buildContainerName } from '../../src/core/nso/buildContainer';
 import { docker } from '../helpers/dockerCli';
 import {
@@ -163,6 +166,33 @@ describe('Build All Packages in the extension host', function () {
       assert.ok(elapsedMs < 2000, `stopping took ${elapsedMs} ms`);
     } finally {
       fs.rmSync(slow, { recursive: true, force: true });
+    }
+  });
+
+  it('Remove Build Container refuses while another process builds in it', async function () {
+    const folder = sampleFolder().uri.fsPath;
+    const container = buildContainerName(folder);
+    assert.equal((await docker(['container', 'inspect', container])).code, 0, 'a build container');
+    // A build the command line runs: its lock names a live process.
+    const cliBuild = spawn('sleep', ['60']);
+    const lock = await buildLockFile(path.join(folder, 'packages'));
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(
+      lock,
+      JSON.stringify({
+        pid: cliBuild.pid,
+        host: os.hostname(),
+        since: Date.now(),
+        by: 'nso-workbench build',
+      }),
+    );
+    try {
+      const removed = await vscode.commands.executeCommand<number>('nso.build.removeContainer');
+      assert.equal(removed, 0);
+      assert.equal((await docker(['container', 'inspect', container])).code, 0, 'still there');
+    } finally {
+      fs.rmSync(lock, { force: true });
+      cliBuild.kill();
     }
   });
 

@@ -84,6 +84,13 @@ export async function acquireBuildLock(
   }
 }
 
+/** The build that holds a packages folder now, if its process lives (a stale lock is none). */
+export async function liveBuildLockHolder(file: string): Promise<BuildLockHolder | undefined> {
+  const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+  const holder = text === undefined ? undefined : parseHolder(text);
+  return holder && !isStale(holder) ? holder : undefined;
+}
+
 /** Creates the lock file with its whole content at once: link(2) of a written file fails when it exists. */
 async function tryCreate(file: string, text: string): Promise<boolean> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

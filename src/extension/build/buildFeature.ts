@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
+import { buildLockFile, describeHolder, liveBuildLockHolder } from '../../core/build/buildLock';
 import { BuildQueue, type BuildRequest } from '../../core/build/buildQueue';
 import type { BuildStateRecords, BuildStateStore } from '../../core/build/buildState';
 import {
@@ -178,6 +179,15 @@ export class BuildFeature {
       if (this.queues.get(folder.uri.fsPath)?.busy) {
         void vscode.window.showWarningMessage(
           `NSO: a build is running in ${folder.name}: cancel it first (NSO: Cancel Build).`,
+        );
+        continue;
+      }
+      // A build another window or the command line runs in the container.
+      const packagesDir = path.resolve(folder.uri.fsPath, this.packagesPath(folder));
+      const holder = await liveBuildLockHolder(await buildLockFile(packagesDir));
+      if (holder) {
+        void vscode.window.showWarningMessage(
+          `NSO: a build is running in ${folder.name} (${describeHolder(holder)}): remove the build container once it ends.`,
         );
         continue;
       }
