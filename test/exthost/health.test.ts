@@ -132,6 +132,36 @@ describe('NSO health in the status bar and views', function () {
     assert.equal(await vscode.env.clipboard.readText(), name);
   });
 
+  it('opens the NSO CLI in a terminal, J-style when nso.cli.style says so', async () => {
+    const cliArgs = async (): Promise<readonly string[]> => {
+      const opened = vscode.window.onDidOpenTerminal;
+      const terminal = await new Promise<vscode.Terminal>((resolve) => {
+        const sub = opened((t) => {
+          if (t.name !== `NSO CLI: ${name}`) return;
+          sub.dispose();
+          resolve(t);
+        });
+        void vscode.commands.executeCommand('nso.containers.openCli', name);
+      });
+      const options = terminal.creationOptions as vscode.TerminalOptions;
+      terminal.dispose();
+      return typeof options.shellArgs === 'string'
+        ? [options.shellArgs]
+        : (options.shellArgs ?? []);
+    };
+    const config = vscode.workspace.getConfiguration('nso');
+    try {
+      // The user and the style are arguments of a fixed script, never glued into it.
+      const c = await cliArgs();
+      assert.deepEqual(c.slice(0, 2), ['exec', '-it']);
+      assert.deepEqual(c.slice(-5), ['-lc', 'exec ncs_cli -u "$1" "$2"', 'ncs_cli', 'admin', '-C']);
+      await config.update('cli.style', 'J', vscode.ConfigurationTarget.Workspace);
+      assert.deepEqual((await cliArgs()).slice(-2), ['admin', '-J']);
+    } finally {
+      await config.update('cli.style', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('turns unhealthy when NSO is frozen, with the error colour, and heals', async () => {
     await dockerOk(['exec', name, 'pkill', '-STOP', '-x', 'ncs.smp']);
     const sick = await statusBarShows(/NSO 6\.4\.1 unhealthy/);
