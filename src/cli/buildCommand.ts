@@ -75,6 +75,7 @@ export const buildCommand: Subcommand = {
           workspaceFolder: folder,
           packagesPath: ws.packagesPath,
           ...optional('buildImage', values.image ?? ws.setting('nso.buildImage')),
+          ...(values.image !== undefined ? { buildImageOrigin: '--image' } : {}),
           ...optional('prodImage', values['prod-image'] ?? ws.setting('nso.prodImage')),
           ...(parallelism ? { parallelism } : {}),
           store,

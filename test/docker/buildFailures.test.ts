@@ -423,6 +423,23 @@ describe('build failures end with a message and leave the workspace untouched', 
       );
     });
 
+    it('an image named with --image that is not loaded is named as such, not as the setting', async function () {
+      const ws = workspace('cli-no-image', ['banner']);
+      const r = await runCli([
+        'build',
+        '--dir',
+        ws,
+        '--image',
+        'nsowb-buildtest-missing:0.0',
+        '--state-file',
+        path.join(ws, '..', 'cli-no-image-state.json'),
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /nsowb-buildtest-missing:0\.0 \(--image\) is not loaded/);
+      assert.match(r.stderr, /or leave out --image to use the newest local image/);
+      assert.doesNotMatch(r.stderr, /setting nso\.buildImage/);
+    });
+
     it('an unreadable package folder fails that package with what to do; the others build', async function () {
       const ws = workspace('unreadable', ['banner', 'common-types']);
       const locked = path.join(ws, 'packages', 'banner', 'src', 'yang');

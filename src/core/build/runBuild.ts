@@ -47,6 +47,8 @@ export interface BuildEnvironment {
   packagesPath?: string;
   /** The configured build image (`nso.buildImage`); empty picks the newest local one. */
   buildImage?: string;
+  /** Where buildImage came from when not from the setting, e.g. `--image`: named when it is not loaded. */
+  buildImageOrigin?: string;
   /** The configured production image (`nso.prodImage`), only for the version check. */
   prodImage?: string;
   /** Packages built at once; 0 or undefined: as many as the engine has CPUs. */
@@ -241,7 +243,13 @@ async function buildPackages(
 
   // 1. The packages, as NSO would load them; meanwhile, the build image (its
   // id is part of every build key).
-  const imageChoice = chooseNsoImage(env.docker, 'build', env.buildImage, signal).then(
+  const imageChoice = chooseNsoImage(
+    env.docker,
+    'build',
+    env.buildImage,
+    signal,
+    env.buildImageOrigin,
+  ).then(
     (choice) => ({ choice }),
     (error: unknown) => ({ error }),
   );

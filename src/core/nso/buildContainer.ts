@@ -52,12 +52,15 @@ export type ImageChoice =
 /**
  * The image for a role: the configured reference when there is one (it must be
  * loaded), else the best local image with Cisco's names for the role.
+ * `origin` says where the reference came from when not from the setting (the
+ * command line's `--image`), for the message when it is not loaded.
  */
 export async function chooseNsoImage(
   docker: DockerClient,
   role: ImageRole,
   configured: string | undefined,
   signal?: AbortSignal,
+  origin?: string,
 ): Promise<ImageChoice> {
   const what = role === 'build' ? 'NSO build image' : 'NSO production image';
   const ref = configured?.trim();
@@ -70,10 +73,12 @@ export async function chooseNsoImage(
     } catch (err) {
       if (!isDockerError(err, 'notFound')) throw err;
       const setting = role === 'build' ? 'nso.buildImage' : 'nso.prodImage';
+      const named = origin ?? `setting ${setting}`;
+      const instead = origin ? `leave out ${origin}` : 'clear the setting';
       return {
         ok: false,
         reason: 'missing',
-        message: `The ${what} ${ref} (setting ${setting}) is not loaded in Docker at ${docker.endpoint.description}: load it with \`docker load -i <file>.tar.gz\`, or clear the setting to use the newest local image.`,
+        message: `The ${what} ${ref} (${named}) is not loaded in Docker at ${docker.endpoint.description}: load it with \`docker load -i <file>.tar.gz\`, or ${instead} to use the newest local image.`,
       };
     }
   }
