@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { version as packageVersion } from '../../package.json';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -70,11 +71,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     // Commands report their own failures (text or --json); this is for what escapes them.
-    io.stderr.write(
-      `nso-workbench ${cmd.name}: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    // A script that asked for --json parses stdout, failure or not: it gets the same
+    // { ok: false, error } document the commands write for their own failures.
+    const message = error instanceof Error ? error.message : String(error);
+    if (wantsJson(rest)) {
+      io.stdout.write(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
+    } else {
+      io.stderr.write(`nso-workbench ${cmd.name}: ${message}\n`);
+    }
     return 1;
   }
+}
+
+/** --json among the options (not after `--`, where it would be an argument). */
+function wantsJson(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
 }
 
 /** node:util parseArgs's errors: an unknown option, a missing value, a stray argument. */
@@ -84,8 +96,10 @@ function isArgumentError(error: unknown): error is Error {
 }
 
 function version(): string {
-  // Replaced at bundle time would be nicer; reading package.json keeps one source of truth.
-  return process.env.npm_package_version ?? '0.1.0';
+  // The manifest's own version, bundled in (esbuild keeps only this field of the JSON).
+  // Not npm_package_version: run from another project's npm script, that is the
+  // other project's version.
+  return packageVersion;
 }
 
 export { parseArgs };

@@ -56,4 +56,33 @@ describe('nso-workbench CLI', () => {
     assert.equal(none.code, 1);
     assert.match(none.err, /There is no folder \/nonexistent-nso-workspace/);
   });
+
+  it('writes a failure that escapes the command as JSON on stdout under --json', async () => {
+    const r = await run(['packages', '--dir', '/nonexistent-nso-workspace', '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, '');
+    const parsed = JSON.parse(r.out) as { ok: boolean; error: string };
+    assert.equal(parsed.ok, false);
+    assert.match(parsed.error, /There is no folder \/nonexistent-nso-workspace/);
+    // After `--`, --json is an argument, not the option: the failure stays text.
+    const text = await run(['packages', '--dir', '/nonexistent-nso-workspace', '--', '--json']);
+    assert.equal(text.out, '');
+  });
+
+  it("prints the manifest's version, not the npm_package_version of the project running it", async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const saved = process.env.npm_package_version;
+    // What npm sets when another project's script runs nso-workbench.
+    process.env.npm_package_version = '9.9.9-other-project';
+    try {
+      const r = await run(['--version']);
+      assert.equal(r.code, 0);
+      assert.equal(r.out, `${manifest.version}\n`);
+    } finally {
+      if (saved === undefined) delete process.env.npm_package_version;
+      else process.env.npm_package_version = saved;
+    }
+  });
 });
