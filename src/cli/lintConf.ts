@@ -102,9 +102,11 @@ export const lintConfCommand: Subcommand = {
         if (writeSchema) await fs.writeFile(writeSchema, serializeCompactSchema(compact));
         schema = SchemaIndex.fromCompact(compact);
       } catch (err) {
-        io.stderr.write(
-          `lint-conf: cannot use the schema: ${err instanceof Error ? err.message : String(err)}\n`,
-        );
+        const message = `cannot use the schema: ${err instanceof Error ? err.message : String(err)}`;
+        // Under --json a script reads stdout: the failure is a document there too.
+        if (values.json)
+          io.stdout.write(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
+        else io.stderr.write(`lint-conf: ${message}\n`);
         return 2;
       }
     } else if (writeSchema) {
@@ -118,7 +120,7 @@ export const lintConfCommand: Subcommand = {
 
     // Variables set where NSO runs, besides its own: only what --env names (CI is not that place).
     const environment = values.env ?? [];
-    const reports: { file: string; problems: (ConfProblem & Located)[] }[] = [];
+    const reports: { file: string; error?: string; problems: (ConfProblem & Located)[] }[] = [];
     let errors = 0;
     let warnings = 0;
     let unreadable = 0;
@@ -128,9 +130,10 @@ export const lintConfCommand: Subcommand = {
         // Without a byte order mark, as an editor shows the text: columns on line 1 then agree.
         text = (await fs.readFile(file, 'utf8')).replace(/^\uFEFF/, '');
       } catch (err) {
-        io.stderr.write(
-          `${file}: cannot read: ${err instanceof Error ? err.message : String(err)}\n`,
-        );
+        const error = `cannot read: ${err instanceof Error ? err.message : String(err)}`;
+        // In the JSON too: a file left out would read as a file without problems.
+        if (!values.json) io.stderr.write(`${file}: ${error}\n`);
+        reports.push({ file, error, problems: [] });
         unreadable++;
         continue;
       }
@@ -156,9 +159,11 @@ export const lintConfCommand: Subcommand = {
 
     if (values.json) {
       const out = {
+        ok: unreadable === 0 && errors === 0,
         schema: schema ? { label: schema.label, source: schema.schema.source } : null,
         files: reports.map((r) => ({
           file: r.file,
+          ...(r.error === undefined ? {} : { error: r.error }),
           problems: r.problems.map((p) => ({
             line: p.line,
             column: p.column,
@@ -171,6 +176,7 @@ export const lintConfCommand: Subcommand = {
         })),
         errors,
         warnings,
+        unreadable,
       };
       io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {

@@ -120,4 +120,37 @@ describe('nso-workbench lint-conf', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.err, /missing\.conf: cannot read/);
   });
+
+  it('under --json, names an unreadable file and a schema it cannot use in the JSON on stdout', async () => {
+    const missing = path.join(fixtureDir, 'missing.conf');
+    const r = await lint([conf('valid.conf'), missing, '--json']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, '');
+    const json = JSON.parse(r.out) as {
+      ok: boolean;
+      files: { file: string; error?: string }[];
+      unreadable: number;
+    };
+    assert.equal(json.ok, false);
+    assert.equal(json.unreadable, 1);
+    assert.deepEqual(
+      json.files.map((f) => [f.file, f.error !== undefined]),
+      [
+        [conf('valid.conf'), false],
+        [missing, true],
+      ],
+    );
+    assert.match(json.files[1]!.error!, /^cannot read: ENOENT/);
+
+    const noSchema = await lint([
+      conf('valid.conf'),
+      '--schema',
+      path.join(fixtureDir, 'nope'),
+      '--json',
+    ]);
+    assert.equal(noSchema.code, 2);
+    const failed = JSON.parse(noSchema.out) as { ok: boolean; error: string };
+    assert.equal(failed.ok, false);
+    assert.match(failed.error, /cannot use the schema: --schema .*nope does not exist/);
+  });
 });
