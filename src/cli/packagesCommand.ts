@@ -17,10 +17,13 @@ export const packagesCommand: Subcommand = {
     });
     const ws = await openWorkspace(values, io);
     const result = await discoverPackages(ws.dir, ws.packagesPath);
+    const ok = result.exists && result.problems.length === 0;
     if (values.json) {
       io.stdout.write(
         `${JSON.stringify(
           {
+            // As in every command's JSON: true exactly when the exit code is 0.
+            ok,
             packagesDir: result.packagesDir,
             exists: result.exists,
             packages: result.packages.map((p) => ({
@@ -50,6 +53,6 @@ export const packagesCommand: Subcommand = {
         io.stderr.write(`${pr.file}:${pr.line}:${pr.column}: error: ${pr.message}\n`);
       }
     }
-    return result.exists && result.problems.length === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };

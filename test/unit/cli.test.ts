@@ -15,7 +15,8 @@ describe('nso-workbench CLI', () => {
   it('lists the sample packages as JSON', async () => {
     const r = await run(['packages', '--dir', path.join(repoRoot, 'sample'), '--json']);
     assert.equal(r.code, 0);
-    const parsed = JSON.parse(r.out) as { packages: { name: string }[] };
+    const parsed = JSON.parse(r.out) as { ok: boolean; packages: { name: string }[] };
+    assert.equal(parsed.ok, true);
     assert.deepEqual(
       parsed.packages.map((p) => p.name),
       ['banner', 'common-types', 'device-audit', 'l3vpn'],
@@ -49,6 +50,10 @@ describe('nso-workbench CLI', () => {
       const r = await run(['packages', '--dir', empty]);
       assert.equal(r.code, 1);
       assert.match(r.err, /No packages folder/);
+      const json = await run(['packages', '--dir', empty, '--json']);
+      assert.equal(json.code, 1);
+      const parsed = JSON.parse(json.out) as { ok: boolean; exists: boolean };
+      assert.deepEqual([parsed.ok, parsed.exists], [false, false]);
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
