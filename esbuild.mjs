@@ -1,10 +1,19 @@
 // One build for the three entry points: the extension (vscode external), the
 // ncs.conf language server and the command-line entry. Minified by default so
 // the bundle-size figures in bench/ measure what ships.
+import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const dev = process.argv.includes('--dev');
 const watch = process.argv.includes('--watch');
+// `--only cli --out-dir <dir>`: one bundle into a folder of its own, so a test
+// can run exactly what ships without rewriting dist/ under a running session.
+const argValue = (flag) => {
+  const i = process.argv.indexOf(flag);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const only = argValue('--only');
+const outDir = argValue('--out-dir');
 
 // dockerode's BuildKit session support (gRPC and protobuf, ~400 KB) serves
 // only image builds with BuildKit, which NSO Workbench never starts; the
@@ -71,8 +80,15 @@ const entries = [
   },
 ];
 
+const chosen = entries
+  .filter((e) => only === undefined || path.basename(e.outfile, '.js') === only)
+  .map((e) => (outDir ? { ...e, outfile: path.join(outDir, path.basename(e.outfile)) } : e));
+if (chosen.length === 0) {
+  console.error(`esbuild.mjs: no bundle named ${only}`);
+  process.exit(2);
+}
 const contexts = await Promise.all(
-  entries.map((e) =>
+  chosen.map((e) =>
     esbuild.context({ ...common, ...e, external: [...common.external, ...(e.external ?? [])] }),
   ),
 );
