@@ -43,7 +43,7 @@ describe('nso-workbench from its bundle', function () {
 
   it('is the bin of package.json, runs by its #! line and prints the manifest version', () => {
     assert.equal(manifest.bin['nso-workbench'], './dist/cli.js');
-    assert.equal(path.basename(manifest.bin['nso-workbench']!), path.basename(cli));
+    assert.equal(path.basename(manifest.bin['nso-workbench']), path.basename(cli));
     const r = run(['--version']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `${manifest.version}\n`);
