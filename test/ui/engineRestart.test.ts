@@ -111,12 +111,19 @@ describe('the Docker engine restarting, as a user sees it', function () {
     await statusShows(page, /NSO: Docker unreachable/);
     await waitForRow(containers, `Docker not reachable at ${engine.host}`);
     await waitForRow(containers, 'Retry now');
+    // The container stays in view for orientation, said to be its last known state.
+    await waitForRow(containers, new RegExp(`${name}.*last known: `));
     await workbench.screenshot('health-engine-down');
 
     // Back: the views are live again within seconds, and the container with them.
     await engine.start();
     await statusShows(page, /NSO healthy/);
-    await waitForRow(containers, name);
+    await waitForRow(containers, new RegExp(`${name}.*running`));
+    assert.equal(
+      await containers.locator('.monaco-list-row').filter({ hasText: 'last known' }).count(),
+      0,
+      'the container is current again',
+    );
     assert.equal(
       await containers
         .locator('.monaco-list-row')

@@ -146,6 +146,12 @@ export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, 
     }
   }
 
+  /** No engine answers now: what the view shows is the last state it knew. */
+  private stale(): boolean {
+    const phase = this.status.connectionStatus?.phase;
+    return phase === undefined || phase === 'unreachable';
+  }
+
   getParent(): undefined {
     return undefined;
   }
@@ -267,7 +273,7 @@ export class ContainersView implements vscode.TreeDataProvider<ContainersNode>, 
       case 'group':
         return groupItem(node.group);
       case 'container':
-        return containerItem(node.container);
+        return containerItem(node.container, this.stale());
       case 'detail': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
@@ -323,14 +329,14 @@ function groupItem(group: ContainerGroup): vscode.TreeItem {
   return item;
 }
 
-function containerItem(c: WatchedContainer): vscode.TreeItem {
+function containerItem(c: WatchedContainer, stale: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = c.id;
   const role = containerRole(c);
   const version = nsoImageVersion(c.image);
   const service = c.labels[composeServiceLabel];
   item.description = [
-    describeState(c),
+    stale ? `last known: ${describeState(c)}` : describeState(c),
     version ? `NSO ${version}` : undefined,
     role,
     service && service !== c.name ? service : undefined,
@@ -342,7 +348,9 @@ function containerItem(c: WatchedContainer): vscode.TreeItem {
   item.contextValue = `nso.container.${running ? 'running' : 'stopped'}.${role ?? 'other'}`;
 
   const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown(`**${c.name}** — ${describeState(c)}\n\n`);
+  md.appendMarkdown(
+    `**${c.name}** — ${describeState(c)}${stale ? ' (the last state known: Docker is not reachable)' : ''}\n\n`,
+  );
   md.appendMarkdown(`Image \`${c.image}\`${version ? ` (NSO ${version})` : ''}\n\n`);
   md.appendMarkdown(`ID \`${c.id.slice(0, 12)}\`${role ? ` · ${role} container` : ''}\n\n`);
   const d = c.details;
