@@ -248,6 +248,28 @@ describe('reload of the corpus packages in the production container', function (
     assert.equal(back.status, 'ok', back.message);
   });
 
+  it('reloads nothing after a build whose schema came out the same (a comment added to a YANG module)', async function () {
+    this.timeout(240_000);
+    const yang = path.join(pkgDir('testpkg'), 'src', 'yang', 'testpkg.yang');
+    const good = fs.readFileSync(yang, 'utf8');
+    fs.writeFileSync(yang, `${good}\n// a comment, built\n`);
+    try {
+      await compilePackages(ws, 'testpkg');
+      const report = await reload();
+      assert.equal(report.status, 'nothing', report.message);
+      assert.equal(report.plan.kind, 'none');
+      assert.doesNotMatch(report.message, /no new build/);
+      // Built, so a redeploy by name is not held back for the YANG file either.
+      const redeploy = await reload({ redeploy: 'testpkg' });
+      assert.notEqual(redeploy.status, 'needsFullReload', redeploy.message);
+    } finally {
+      fs.writeFileSync(yang, good);
+    }
+    await compilePackages(ws, 'testpkg');
+    const back = await reload();
+    assert.equal(back.status, 'nothing', back.message);
+  });
+
   it('says NSO loaded none of the packages when its packages folder is another, empty one', async function () {
     this.timeout(300_000);
     const other = testName('empty');

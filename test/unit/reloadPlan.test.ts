@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileNeedingFullReload, planReload, unbuiltChanges } from '../../src/core/nso/reloadPlan';
+import { fileNeedingFullReload, planReload, sourceChanges } from '../../src/core/nso/reloadPlan';
 import { locateReloadFailure } from '../../src/core/nso/reloadDiagnostics';
 
 const files = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
@@ -51,21 +53,73 @@ describe('reload plan', () => {
     assert.equal(planReload('auto', removed, undefined).kind, 'full');
   });
 
-  it('names sources changed without a new build, and only those', () => {
-    const now = new Map([
-      // A source edit, no new build output: NSO would get the previous build.
-      ['a', files({ 'python/a/main.py': '1', 'src/yang/a.yang': '2', 'templates/t.xml': '1' })],
-      // Built after the edit: the schema NSO loads changed too.
-      ['b', files({ 'src/yang/b.yang': '2', 'load-dir/b.fxs': '2' })],
-      // New since the last reload: nothing to compare with.
-      ['c', files({ 'src/yang/c.yang': '1' })],
-    ]);
-    assert.deepEqual(unbuiltChanges(now, loaded), ['a: src/yang/a.yang']);
-    // Python and templates need no build.
-    const pyOnly = new Map([
-      ['a', files({ 'python/a/main.py': '2', 'src/yang/a.yang': '1', 'templates/t.xml': '2' })],
-    ]);
-    assert.deepEqual(unbuiltChanges(pyOnly, loaded), []);
+  describe('sources changed since NSO loaded them', () => {
+    let root = '';
+    beforeEach(() => {
+      root = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-unbuilt-'));
+    });
+    afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+    /** Writes a package file with the given modification time (seconds since the epoch). */
+    function write(pkg: string, rel: string, at: number): void {
+      const file = path.join(root, pkg, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, rel);
+      fs.utimesSync(file, at, at);
+    }
+    const dirs = (...names: string[]): Map<string, string> =>
+      new Map(names.map((n) => [n, path.join(root, n)]));
+
+    it('names a source edited after the last build, and only that', async () => {
+      // a: edited after its build wrote load-dir: NSO would get the previous build.
+      write('a', 'src/yang/a.yang', 2000);
+      write('a', 'load-dir/a.fxs', 1000);
+      // b: built after the edit.
+      write('b', 'src/yang/b.yang', 2000);
+      write('b', 'load-dir/b.fxs', 3000);
+      const now = new Map([
+        ['a', files({ 'python/a/main.py': '1', 'src/yang/a.yang': '2', 'templates/t.xml': '1' })],
+        ['b', files({ 'src/yang/b.yang': '2', 'load-dir/b.fxs': '2' })],
+        // New since the last reload: nothing to compare with.
+        ['c', files({ 'src/yang/c.yang': '1' })],
+      ]);
+      const changes = await sourceChanges(now, loaded, dirs('a', 'b', 'c'));
+      assert.deepEqual(changes.unbuilt, ['a: src/yang/a.yang']);
+      assert.deepEqual([...changes.built.keys()], ['b']);
+      assert.deepEqual([...changes.built.get('b')!], ['src/yang/b.yang']);
+    });
+
+    it('takes a build whose output came out the same (a comment in a YANG module) as built: nothing to reload', async () => {
+      write('b', 'src/yang/b.yang', 2000);
+      write('b', 'load-dir/b.fxs', 3000);
+      const before = {
+        packages: new Map([['b', files({ 'src/yang/b.yang': '1', 'load-dir/b.fxs': 'x' })]]),
+      };
+      const now = new Map([['b', files({ 'src/yang/b.yang': '2', 'load-dir/b.fxs': 'x' })]]);
+      const changes = await sourceChanges(now, before, dirs('b'));
+      assert.deepEqual(changes.unbuilt, []);
+      const plan = planReload('auto', now, before, changes.built);
+      assert.equal(plan.kind, 'none');
+      // Without knowing it was built, the same change means a full reload.
+      assert.equal(planReload('auto', now, before).kind, 'full');
+      // A redeploy by name is not held back by it either.
+      assert.equal(
+        fileNeedingFullReload(now.get('b'), before.packages.get('b'), changes.built.get('b')),
+        undefined,
+      );
+    });
+
+    it('counts a package without any build output as unbuilt, and needs no build for Python', async () => {
+      write('b', 'src/yang/b.yang', 2000);
+      const now = new Map([['b', files({ 'src/yang/b.yang': '2' })]]);
+      assert.deepEqual((await sourceChanges(now, loaded, dirs('b'))).unbuilt, [
+        'b: src/yang/b.yang',
+      ]);
+      const pyOnly = new Map([
+        ['a', files({ 'python/a/main.py': '2', 'src/yang/a.yang': '1', 'templates/t.xml': '2' })],
+      ]);
+      assert.deepEqual((await sourceChanges(pyOnly, loaded, dirs('a'))).unbuilt, []);
+    });
   });
 
   it('does nothing when nothing changed, or when off; always full when full', () => {

@@ -25,7 +25,7 @@ import {
   fileNeedingFullReload,
   hashLoadedPackage,
   planReload,
-  unbuiltChanges,
+  sourceChanges,
   type FileHashCache,
   type LoadedState,
   type ReloadPlan,
@@ -256,7 +256,11 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         }
       : undefined;
   // Sources changed without a build: what NSO loads now is the previous build.
-  const unbuilt = loaded ? unbuiltChanges(current, loaded) : [];
+  // Sources built since count by what they were built into.
+  const sources = loaded
+    ? await sourceChanges(current, loaded, new Map(packages.map((p) => [p.name, p.dir])))
+    : { unbuilt: [], built: new Map<string, Set<string>>() };
+  const unbuilt = sources.unbuilt;
   const done = (report: Omit<ReloadReport, 'durationMs'>): ReloadReport =>
     finish(
       req,
@@ -272,7 +276,11 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
         `There is no package ${JSON.stringify(name)} in ${path.join(req.workspaceFolder, req.packagesPath ?? 'packages')}: nothing was redeployed.`,
       );
     }
-    const file = fileNeedingFullReload(current.get(name), loaded?.packages.get(name));
+    const file = fileNeedingFullReload(
+      current.get(name),
+      loaded?.packages.get(name),
+      sources.built.get(name),
+    );
     if (file !== undefined) {
       const plan: ReloadPlan = { kind: 'full', reason: `${name}: ${file} changed` };
       return finish(req, started, {
@@ -295,7 +303,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   let plan: ReloadPlan =
     req.redeploy !== undefined
       ? { kind: 'redeploy', packages: [req.redeploy], reason: 'asked for by name' }
-      : planReload(req.strategy, current, loaded);
+      : planReload(req.strategy, current, loaded, sources.built);
   // Consent to delete is consent to a full reload.
   if (req.force && plan.kind !== 'full') {
     plan = { kind: 'full', reason: 'forced after the user agreed to the deletions' };

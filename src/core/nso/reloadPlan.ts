@@ -24,6 +24,7 @@ export function planReload(
   strategy: ReloadStrategy,
   current: Map<string, Map<string, string>>,
   loaded: LoadedState | undefined,
+  built: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): ReloadPlan {
   if (strategy === 'off') return { kind: 'none', reason: 'nso.reload.strategy is off' };
   if (strategy === 'full') return { kind: 'full', reason: 'nso.reload.strategy is full' };
@@ -37,7 +38,7 @@ export function planReload(
   const redeploy: string[] = [];
   for (const [name, files] of current) {
     const changes = changedFiles(loaded.packages.get(name)!, files);
-    const impacts = changes.map((f) => ({ file: f, impact: reloadImpact(f) }));
+    const impacts = changes.map((f) => ({ file: f, impact: reloadImpact(f, built.get(name)) }));
     const needsFull = impacts.find((c) => c.impact === 'full');
     if (needsFull) return { kind: 'full', reason: `${name}: ${needsFull.file} changed` };
     if (impacts.some((c) => c.impact === 'redeploy')) redeploy.push(name);
@@ -52,28 +53,90 @@ export function planReload(
 }
 
 /** What a build makes and NSO loads: compiled schemas and Java archives. */
-const buildOutput = /^(?:load-dir|private-jar|shared-jar)\//;
+const buildOutputDirs = ['load-dir', 'private-jar', 'shared-jar'];
+
+/** Source files changed since NSO loaded their package, by whether make has run on them since. */
+export interface SourceChanges {
+  /**
+   * `<package>: <first such file>` for each package with a changed src/ file
+   * newer than everything its build wrote: a reload gives NSO the previous
+   * build (a build that was not run, or failed).
+   */
+  unbuilt: string[];
+  /**
+   * Per package, the changed src/ files its build output is newer than. What
+   * they compile to is in that output, which is hashed on its own, so they
+   * need no reload for themselves: a comment added to a YANG module compiles
+   * to the same .fxs and changes nothing NSO loads.
+   */
+  built: Map<string, Set<string>>;
+}
 
 /**
- * Packages whose sources (src/) changed since NSO loaded them while their
- * build output did not: a reload gives NSO the previous build again (a build
- * that was not run, or failed). One `<package>: <first such file>` each.
+ * Sorts the src/ files that changed since NSO loaded each package (`dirs`:
+ * package name → host folder) the way make does: a source is built when a
+ * build output was written after it. A package without any build output has
+ * nothing built. A deleted source is neither: it counts as a change to be
+ * safe, and a note cannot name it as unbuilt.
  */
-export function unbuiltChanges(
+export async function sourceChanges(
   current: Map<string, Map<string, string>>,
   loaded: LoadedState,
-): string[] {
-  const out: string[] = [];
+  dirs: ReadonlyMap<string, string>,
+): Promise<SourceChanges> {
+  const unbuilt: string[] = [];
+  const built = new Map<string, Set<string>>();
   for (const [name, files] of current) {
     const before = loaded.packages.get(name);
-    if (!before) continue;
-    const changes = changedFiles(before, files).map((f) => f.replace(/\\/g, '/'));
-    const source = changes.find((f) => f.startsWith('src/'));
-    if (source !== undefined && !changes.some((f) => buildOutput.test(f))) {
-      out.push(`${name}: ${source}`);
+    const dir = dirs.get(name);
+    if (!before || dir === undefined) continue;
+    const sources = changedFiles(before, files).filter(
+      (f) => f.replace(/\\/g, '/').startsWith('src/') && files.has(f),
+    );
+    if (sources.length === 0) continue;
+    const outputAt = await newestOutputMs(dir);
+    const done = new Set<string>();
+    let first: string | undefined;
+    for (const f of sources) {
+      const at = await mtimeMs(path.join(dir, f));
+      if (outputAt !== undefined && at !== undefined && at <= outputAt) done.add(f);
+      else first ??= f;
+    }
+    if (done.size > 0) built.set(name, done);
+    if (first !== undefined) unbuilt.push(`${name}: ${first.replace(/\\/g, '/')}`);
+  }
+  return { unbuilt: unbuilt.sort(), built };
+}
+
+async function mtimeMs(file: string): Promise<number | undefined> {
+  try {
+    return (await fs.stat(file)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When the package's build last wrote a file NSO loads; undefined when there is none. */
+async function newestOutputMs(packageDir: string): Promise<number | undefined> {
+  let newest: number | undefined;
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else {
+        const at = await mtimeMs(p);
+        if (at !== undefined && (newest === undefined || at > newest)) newest = at;
+      }
     }
   }
-  return out.sort();
+  for (const d of buildOutputDirs) await walk(path.join(packageDir, d));
+  return newest;
 }
 
 /**
@@ -85,9 +148,10 @@ export function unbuiltChanges(
 export function fileNeedingFullReload(
   current: Map<string, string> | undefined,
   loaded: Map<string, string> | undefined,
+  built?: ReadonlySet<string>,
 ): string | undefined {
   if (!current || !loaded) return undefined;
-  return changedFiles(loaded, current).find((f) => reloadImpact(f) === 'full');
+  return changedFiles(loaded, current).find((f) => reloadImpact(f, built) === 'full');
 }
 
 /** What a changed file of a package needs before NSO runs the change. */
@@ -102,9 +166,12 @@ const notLoaded =
  * Python code and templates are re-read by a redeploy; the compiled schema
  * (load-dir), Java archives, CLI files and package-meta-data.xml only by a
  * full reload; sources under src/ reach NSO through a build, so a change
- * there means a full reload as well, to be safe.
+ * there means a full reload as well, to be safe, unless it is in `built`
+ * (see sourceChanges): then the build output it became decides.
  */
-export function reloadImpact(relPath: string): ReloadImpact {
+export function reloadImpact(relPath: string, built?: ReadonlySet<string>): ReloadImpact {
+  // A source make has run on since: its build output speaks for it.
+  if (built?.has(relPath)) return 'none';
   const p = relPath.replace(/\\/g, '/');
   if (p === 'package-meta-data.xml') return 'full';
   if (p.startsWith('python/')) return 'redeploy';
