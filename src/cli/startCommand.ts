@@ -58,6 +58,7 @@ export const startCommand: Subcommand = {
         workspaceFolder: dir,
         packagesDir: path.resolve(dir, ws.packagesPath),
         ...optional('image', values.image ?? ws.setting('nso.prodImage')),
+        ...optional('imageOrigin', values.image === undefined ? undefined : '--image'),
         ...optional('containerName', values.name ?? ws.setting('nso.prod.containerName')),
         extraArgs: values['extra-args'] ?? ws.setting('nso.prod.extraArgs') ?? defaultExtraArgs,
         ports: values.port ?? settingPorts,

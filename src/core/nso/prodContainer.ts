@@ -55,6 +55,8 @@ export interface ProdSettings {
   readonly packagesDir: string;
   /** `nso.prodImage`; empty: the newest local image named like cisco-nso-prod. */
   readonly image?: string;
+  /** Where `image` came from when not from the setting, e.g. `--image`: named when it is not loaded. */
+  readonly imageOrigin?: string;
   /** The container's name; the volumes are named after it. Default from the folder. */
   readonly containerName?: string;
   /** `EXTRA_ARGS` for ncs (default `--with-package-reload`). */
@@ -147,6 +149,7 @@ export async function chooseProdImage(
   docker: DockerClient,
   configured: string | undefined,
   signal?: AbortSignal,
+  origin?: string,
 ): Promise<{ image: NsoImageRef; details: ImageDetails }> {
   const options = signal ? { signal } : {};
   const ref = configured?.trim();
@@ -159,6 +162,12 @@ export async function chooseProdImage(
       return { image: { ref, id: details.id, ...(version ? { version } : {}) }, details };
     } catch (error) {
       if (!isDockerError(error, 'notFound')) throw error;
+      // Named where the user gave it: a flag is not fixed by clearing the setting.
+      if (origin !== undefined) {
+        throw new ProdContainerError(
+          `The NSO production image ${ref} (${origin}) is not loaded in Docker at ${docker.endpoint.description}: load it with docker load -i <file>.tar.gz, or leave out ${origin} to use the newest local cisco-nso-prod image.`,
+        );
+      }
       throw new ProdContainerError(
         `The NSO production image ${ref} (setting nso.prodImage) is not loaded in Docker at ${docker.endpoint.description}: load it with docker load -i <file>.tar.gz, or clear the setting to use the newest local cisco-nso-prod image.`,
       );
@@ -330,7 +339,12 @@ export async function startProdContainer(
   const ports = (settings.ports ?? []).map(parsePortSpec);
   if (settings.logsPath) await fs.mkdir(path.resolve(settings.logsPath), { recursive: true });
   progress('Choosing the NSO production image…');
-  const { image, details: imageDetails } = await chooseProdImage(docker, settings.image, signal);
+  const { image, details: imageDetails } = await chooseProdImage(
+    docker,
+    settings.image,
+    signal,
+    settings.imageOrigin,
+  );
   const engine = await docker.version(options);
   if (
     imageDetails.architecture &&
