@@ -45,7 +45,10 @@ export async function openWorkspace(
     settings,
     packagesPath: values['packages-path'] ?? setting('nso.packagesPath') ?? 'packages',
     setting,
-    docker: () => cliDocker(io, values['docker-host'] ?? setting('nso.docker.host')),
+    docker: () =>
+      values['docker-host'] !== undefined
+        ? cliDocker(io, values['docker-host'], '--docker-host')
+        : cliDocker(io, setting('nso.docker.host')),
   };
 }
 
@@ -104,9 +107,13 @@ export function stringSetting(s: Record<string, unknown>, key: string): string |
 }
 
 /** A Docker client the way the extension makes one without a host setting. */
-export function cliDocker(io: CliIo, host?: string): DockerClient {
+export function cliDocker(io: CliIo, host?: string, flag?: string): DockerClient {
+  // A host given by flag is named as the flag in messages, not as the setting.
   return createDockerClient({
-    sources: nodeEndpointSources({ env: io.env, ...(host ? { hostOverride: host } : {}) }),
+    sources: nodeEndpointSources({
+      env: io.env,
+      ...(host ? { hostOverride: host, ...(flag ? { hostOverrideFlag: flag } : {}) } : {}),
+    }),
   });
 }
 

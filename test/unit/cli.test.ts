@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { addSubcommand } from '../../src/cli/main';
 import { packagesCommand } from '../../src/cli/packagesCommand';
+import { statusCommand } from '../../src/cli/statusCommand';
 import { repoRoot } from '../helpers/paths';
 import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 addSubcommand(packagesCommand);
+addSubcommand(statusCommand);
 
 const run = (args: string[]): Promise<CapturedRun> => runCaptured(args);
 
@@ -72,6 +74,15 @@ describe('nso-workbench CLI', () => {
     // After `--`, --json is an argument, not the option: the failure stays text.
     const text = await run(['packages', '--dir', '/nonexistent-nso-workspace', '--', '--json']);
     assert.equal(text.out, '');
+  });
+
+  it('names --docker-host, not the setting, as where a malformed engine address came from', async () => {
+    const sample = path.join(repoRoot, 'sample');
+    const flag = await run(['status', '--dir', sample, '--docker-host', '/var/run/docker.sock']);
+    assert.equal(flag.code, 1);
+    assert.match(flag.err, /The Docker host "\/var\/run\/docker\.sock" is not valid/);
+    assert.match(flag.err, /\(from --docker-host\)$/m);
+    assert.doesNotMatch(flag.err, /nso\.docker\.host\)/);
   });
 
   it("prints the manifest's version, not the npm_package_version of the project running it", async () => {

@@ -336,5 +336,12 @@ describe('Docker host parsing', () => {
       () => resolveDockerEndpoint(sources({}, {}, { hostOverride: 'fd://' })),
       /from the setting nso\.docker\.host/,
     );
+    configurationError(
+      () =>
+        resolveDockerEndpoint(
+          sources({}, {}, { hostOverride: 'fd://', hostOverrideFlag: '--docker-host' }),
+        ),
+      /\(from --docker-host\)$/,
+    );
   });
 });

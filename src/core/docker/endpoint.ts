@@ -33,6 +33,8 @@ export interface DockerTlsMaterial {
 /** Which rule chose the endpoint. */
 export type EndpointOrigin =
   | { readonly kind: 'setting'; readonly setting: string }
+  /** A command-line flag such as nso-workbench's --docker-host. */
+  | { readonly kind: 'flag'; readonly flag: string }
   | { readonly kind: 'env' }
   | {
       readonly kind: 'context';
@@ -72,6 +74,8 @@ export interface EndpointSources {
   readonly hostOverride?: string;
   /** The name of the setting the override came from, for messages. */
   readonly hostOverrideSetting?: string;
+  /** The command-line flag the override came from instead of a setting, for messages. */
+  readonly hostOverrideFlag?: string;
 }
 
 export const defaultUnixSocket = '/var/run/docker.sock';
@@ -121,7 +125,10 @@ export function resolveDockerEndpoint(sources: EndpointSources): DockerEndpoint 
   const override = sources.hostOverride?.trim();
   if (override) {
     const setting = sources.hostOverrideSetting ?? 'nso.docker.host';
-    return endpointFromHost(override, sources, { kind: 'setting', setting }, envTls(sources));
+    const origin: EndpointOrigin = sources.hostOverrideFlag
+      ? { kind: 'flag', flag: sources.hostOverrideFlag }
+      : { kind: 'setting', setting };
+    return endpointFromHost(override, sources, origin, envTls(sources));
   }
 
   const dockerHost = env.DOCKER_HOST?.trim();
@@ -370,6 +377,8 @@ export function originText(origin: EndpointOrigin): string {
   switch (origin.kind) {
     case 'setting':
       return `from the setting ${origin.setting}`;
+    case 'flag':
+      return `from ${origin.flag}`;
     case 'env':
       return 'from DOCKER_HOST';
     case 'context':
