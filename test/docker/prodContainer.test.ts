@@ -407,7 +407,16 @@ describe('production container life cycle', function () {
     await assert.rejects(startProdContainer(docker, s), (e: unknown) => {
       assert.ok(isProdContainerError(e), String(e));
       assert.match(e.message, /stopped during start-up/);
-      assert.match(e.message, /NSO rejects its ncs\.conf/);
+      // NSO's own words, with the line, in the message; the advice once.
+      assert.match(e.message, /NSO rejects its ncs\.conf \(\/nso\/etc\/ncs\.conf line \d+: .+\)/);
+      assert.equal(e.message.match(/start again|start NSO again/g)?.length, 1, e.message);
+      assert.equal(e.ncsConf?.containerFile, '/nso/etc/ncs.conf');
+      assert.equal(
+        e.ncsConf?.hostFile,
+        path.join(ws, 'ncs.conf'),
+        'the workspace file it came from',
+      );
+      assert.ok(e.ncsConf.line > 0);
       assert.ok(e.dockerLogs.length > 0, 'the last lines of docker logs come along');
       return true;
     });

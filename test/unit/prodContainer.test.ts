@@ -9,6 +9,7 @@ import {
   prodPackagesDirLabel,
   prodVolumeNames,
   startFailureHints,
+  ncsConfRejection,
   volumeLossDescription,
 } from '../../src/core/nso/prodContainer';
 
@@ -103,5 +104,27 @@ describe('production container settings', () => {
     assert.equal(refused.length, 1);
     assert.match(refused[0]!, /--with-package-reload-force in nso\.prod\.extraArgs/);
     assert.deepEqual(startFailureHints('NCS started vsn: 6.4.1\nsomething else went wrong'), []);
+  });
+
+  it("quotes NSO's own words and line when it rejects its ncs.conf", () => {
+    const log =
+      'Starting NSO\nBad configuration: /nso/etc/ncs.conf:10: XML parse error: mismatched tag\nDaemon died';
+    assert.deepEqual(ncsConfRejection(log), {
+      containerFile: '/nso/etc/ncs.conf',
+      line: 10,
+      reason: 'XML parse error: mismatched tag',
+    });
+    assert.deepEqual(startFailureHints(log), [
+      'NSO rejects its ncs.conf (/nso/etc/ncs.conf line 10: XML parse error: mismatched tag): fix the file and start again.',
+    ]);
+    // Line 0 (NSO names no line) and a quoted reason.
+    const noLine = ncsConfRejection('Bad configuration: /etc/ncs/ncs.conf:0: "no such file"');
+    assert.equal(noLine?.line, 0);
+    assert.equal(noLine?.reason, 'no such file');
+    assert.match(
+      startFailureHints('Bad configuration: /etc/ncs/ncs.conf:0: "x"')[0]!,
+      /\(\/etc\/ncs\/ncs\.conf: x\)/,
+    );
+    assert.equal(ncsConfRejection('Bad configuration somewhere'), undefined);
   });
 });

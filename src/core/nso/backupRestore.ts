@@ -1485,7 +1485,7 @@ export async function waitHealthy(
   for (;;) {
     const details = await docker.inspectContainer(container, { signal: options.signal });
     if (!details.state.running) {
-      const { dockerLogs, ncsLog } = await startLogs(docker, details.id);
+      const { dockerLogs, ncsLog } = await startLogs(docker, details.id, details.state.startedAt);
       const hints = startFailureHints([...dockerLogs, ...ncsLog].join('\n'));
       throw new Error(
         `container ${details.name} stopped while NSO was starting (exit code ` +

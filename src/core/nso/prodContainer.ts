@@ -84,6 +84,18 @@ export interface NsoImageRef {
 }
 
 /** A failure to start, with what the user should read and do. */
+/** Where NSO said its configuration file is wrong, as its log names it. */
+export interface NcsConfRejection {
+  /** The file as the container sees it, e.g. /nso/etc/ncs.conf. */
+  readonly containerFile: string;
+  /** 1-based; 0 when NSO names no line. */
+  readonly line: number;
+  /** NSO's own words after the line number. */
+  readonly reason: string;
+  /** The host file bind-mounted there, when it is one. */
+  readonly hostFile?: string;
+}
+
 export class ProdContainerError extends Error {
   constructor(
     message: string,
@@ -91,6 +103,8 @@ export class ProdContainerError extends Error {
     readonly dockerLogs: string[] = [],
     /** The last lines of /log/ncs.log, when it could be read. */
     readonly ncsLog: string[] = [],
+    /** Set when NSO refused to start on its ncs.conf. */
+    readonly ncsConf?: NcsConfRejection,
   ) {
     super(message);
     this.name = 'ProdContainerError';
@@ -585,6 +599,7 @@ async function waitForNso(
         docker,
         id,
         `${name} stopped during start-up (exit code ${d.state.exitCode}${d.state.oomKilled ? ', killed for lack of memory' : ''}).`,
+        d,
       );
     }
     const health = d.state.health?.status;
@@ -594,6 +609,7 @@ async function waitForNso(
         docker,
         id,
         `${name} is running but unhealthy: NSO does not answer its health check.`,
+        d,
       );
     }
     const test = d.healthcheck?.test ?? [];
@@ -612,6 +628,7 @@ async function waitForNso(
         docker,
         id,
         `NSO in ${name} did not answer within ${startPeriodS + 120} s. If it is only slow (many packages), raise nso.prod.healthStartPeriod.`,
+        d,
       );
     }
     await delay(readyPollMs, signal);
@@ -641,13 +658,22 @@ async function probe(
 
 const logTailLines = 30;
 
-/** The last lines of `docker logs` and /log/ncs.log of a container that failed to start. */
+/**
+ * The last lines of `docker logs` and /log/ncs.log of a container that failed
+ * to start. `since` (the start that failed) keeps earlier starts' output out
+ * of docker logs; /log/ncs.log lives on a volume and may begin with them.
+ */
 export async function startLogs(
   docker: DockerClient,
   id: string,
+  since?: Date,
 ): Promise<{ dockerLogs: string[]; ncsLog: string[] }> {
   const dockerLogs = await docker
-    .logs(id, { tail: logTailLines, timeoutMs: 15_000 })
+    .logs(id, {
+      tail: logTailLines,
+      timeoutMs: 15_000,
+      ...(since ? { since: Math.floor(since.getTime() / 1000) } : {}),
+    })
     .then((lines) => lines.map((l) => l.text))
     .catch(() => [] as string[]);
   // Read through the archive API: it works on a stopped container too.
@@ -675,10 +701,14 @@ export function startFailureHints(logText: string): string[] {
   if (/requires NCS version|bad-ncs-version/i.test(all)) {
     hints.push('A package needs a newer NSO than the image runs: use a matching nso.prodImage.');
   }
-  if (/Bad configuration|ncs\.conf:\d+/i.test(all)) {
+  const conf = ncsConfRejection(all);
+  if (conf) {
+    const where = conf.line > 0 ? `${conf.containerFile} line ${conf.line}` : conf.containerFile;
     hints.push(
-      'NSO rejects its ncs.conf: fix the file (the Problems panel shows its errors) and start again.',
+      `NSO rejects its ncs.conf (${where}: ${conf.reason}): fix the file and start again.`,
     );
+  } else if (/Bad configuration/i.test(all)) {
+    hints.push('NSO rejects its ncs.conf: fix the file and start again.');
   }
   if (/exec format error/i.test(all)) {
     hints.push('The image is for another processor architecture: load the one for this machine.');
@@ -686,18 +716,46 @@ export function startFailureHints(logText: string): string[] {
   return hints;
 }
 
+/**
+ * NSO's "Bad configuration: <file>:<line>: <reason>" (its wording for an
+ * ncs.conf it cannot use), from the first line of a log that has it.
+ */
+export function ncsConfRejection(logText: string): NcsConfRejection | undefined {
+  const m = /Bad configuration:\s*(\/\S+?):(\d+):\s*(.*)/i.exec(logText);
+  if (!m) return undefined;
+  return {
+    containerFile: m[1]!,
+    line: Number(m[2]),
+    reason: m[3]!.trim().replace(/^"(.*)"$/, '$1'),
+  };
+}
+
 /** A start failure with the last lines of `docker logs` and /log/ncs.log, and what to do. */
 export async function startupFailure(
   docker: DockerClient,
   id: string,
   what: string,
+  details?: ContainerDetails,
 ): Promise<ProdContainerError> {
-  const { dockerLogs, ncsLog } = await startLogs(docker, id);
-  const hints = startFailureHints([...dockerLogs, ...ncsLog].join('\n'));
+  const { dockerLogs, ncsLog } = await startLogs(docker, id, details?.state.startedAt);
+  // This start's own output first: /log/ncs.log may still end with an earlier start.
+  const logText = [...dockerLogs, ...ncsLog].join('\n');
+  const hints = startFailureHints(logText);
+  const rejected = ncsConfRejection(logText);
+  const mount = rejected
+    ? details?.mounts.find((m) => m.type === 'bind' && m.destination === rejected.containerFile)
+    : undefined;
   hints.push(
-    `The container and its data are kept: look at docker logs ${id.slice(0, 12)} and /log/ncs.log, fix the cause, then start NSO again.`,
+    hints.length > 0
+      ? `The container and its data are kept (docker logs ${id.slice(0, 12)} and /log/ncs.log have the details).`
+      : `The container and its data are kept: look at docker logs ${id.slice(0, 12)} and /log/ncs.log, fix the cause, then start NSO again.`,
   );
-  return new ProdContainerError(`${what} ${hints.join(' ')}`, dockerLogs, ncsLog);
+  return new ProdContainerError(
+    `${what} ${hints.join(' ')}`,
+    dockerLogs,
+    ncsLog,
+    rejected && mount ? { ...rejected, hostFile: mount.source } : rejected,
+  );
 }
 
 /**

@@ -434,13 +434,25 @@ export class ProdService {
         this.ctx.log.error(`Last lines of /log/ncs.log:\n${error.ncsLog.join('\n')}`);
       }
     }
-    const tail = isProdContainerError(error)
-      ? error.ncsLog.slice(-3).join(' | ') || error.dockerLogs.slice(-3).join(' | ')
-      : '';
+    const prodError = isProdContainerError(error) ? error : undefined;
+    // A named cause says it all; otherwise this start's own output (docker
+    // logs) before /log/ncs.log, which may still end with an earlier start.
+    const tail =
+      prodError && !prodError.ncsConf
+        ? prodError.dockerLogs.slice(-3).join(' | ') || prodError.ncsLog.slice(-3).join(' | ')
+        : '';
+    const hostFile = prodError?.ncsConf?.hostFile;
+    const openConf = 'Open ncs.conf';
+    const buttons = hostFile ? [openConf, 'Show Log'] : ['Show Log'];
     void vscode.window
-      .showErrorMessage(`${what}: ${message}${tail ? ` Last log lines: ${tail}` : ''}`, 'Show Log')
-      .then((b) => {
-        if (b) this.ctx.log.show();
+      .showErrorMessage(`${what}: ${message}${tail ? ` Last log lines: ${tail}` : ''}`, ...buttons)
+      .then(async (b) => {
+        if (b === openConf && hostFile) {
+          const line = Math.max(0, (prodError?.ncsConf?.line ?? 1) - 1);
+          await vscode.window.showTextDocument(vscode.Uri.file(hostFile), {
+            selection: new vscode.Range(line, 0, line, 0),
+          });
+        } else if (b) this.ctx.log.show();
       });
   }
 }
