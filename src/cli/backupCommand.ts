@@ -98,12 +98,17 @@ export const backupCommand: Subcommand = {
       return 2;
     }
     if (['restore', 'delete', 'resume', 'start'].includes(action) && !values.yes) {
-      io.stderr.write(
-        `nso-workbench backup ${action} changes NSO's data: add --yes to go ahead.\n` +
-          (action === 'restore'
-            ? 'NSO stops, /nso/run is moved to /nso/run.old, the backup is unpacked, NSO starts again.\n'
-            : ''),
-      );
+      const message =
+        `nso-workbench backup ${action} changes NSO's data: add --yes to go ahead.` +
+        (action === 'restore'
+          ? '\nNSO stops, /nso/run is moved to /nso/run.old, the backup is unpacked, NSO starts again.'
+          : '');
+      // Under --json a script reads stdout, as for stop --delete-volumes without --yes.
+      if (values.json) {
+        io.stdout.write(
+          `${JSON.stringify({ ok: false, kind: 'confirmationNeeded', action, error: message, changed: false }, null, 2)}\n`,
+        );
+      } else io.stderr.write(`${message}\n`);
       return 2;
     }
 

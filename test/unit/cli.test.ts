@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { backupCommand } from '../../src/cli/backupCommand';
 import { addSubcommand } from '../../src/cli/main';
 import { packagesCommand } from '../../src/cli/packagesCommand';
 import { statusCommand } from '../../src/cli/statusCommand';
@@ -10,6 +11,7 @@ import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 
 addSubcommand(packagesCommand);
 addSubcommand(statusCommand);
+addSubcommand(backupCommand);
 
 const run = (args: string[]): Promise<CapturedRun> => runCaptured(args);
 
@@ -83,6 +85,27 @@ describe('nso-workbench CLI', () => {
     assert.match(flag.err, /The Docker host "\/var\/run\/docker\.sock" is not valid/);
     assert.match(flag.err, /\(from --docker-host\)$/m);
     assert.doesNotMatch(flag.err, /nso\.docker\.host\)/);
+  });
+
+  it('asks for --yes before a backup restore or delete, as JSON on stdout under --json', async () => {
+    const sample = path.join(repoRoot, 'sample');
+    const text = await run(['backup', 'delete', 'ncs-6.4.1@x.backup.gz', '--dir', sample]);
+    assert.deepEqual([text.code, text.out], [2, '']);
+    assert.match(text.err, /changes NSO's data: add --yes to go ahead/);
+    const r = await run(['backup', 'restore', 'ncs-6.4.1@x.backup.gz', '--dir', sample, '--json']);
+    assert.equal(r.code, 2);
+    assert.equal(r.err, '');
+    const parsed = JSON.parse(r.out) as {
+      ok: boolean;
+      kind: string;
+      action: string;
+      error: string;
+    };
+    assert.deepEqual(
+      [parsed.ok, parsed.kind, parsed.action],
+      [false, 'confirmationNeeded', 'restore'],
+    );
+    assert.match(parsed.error, /add --yes to go ahead\.\nNSO stops, \/nso\/run is moved/);
   });
 
   it("prints the manifest's version, not the npm_package_version of the project running it", async () => {
