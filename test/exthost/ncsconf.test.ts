@@ -55,6 +55,16 @@ describe('ncs.conf language server in the extension host', function () {
   const lineOf = (text: string, needle: string): number =>
     text.slice(0, text.indexOf(needle)).split('\n').length - 1;
 
+  it("offers no words of the file as completions: only the schema's names are valid there", () => {
+    // VS Code's default completes any word of the document (audit.log, at…),
+    // which in ncs.conf are never valid element names or values.
+    const editor = vscode.workspace.getConfiguration('editor', doc);
+    assert.equal(editor.get('wordBasedSuggestions'), 'off');
+    // Other languages keep the user's default.
+    const plain = vscode.workspace.getConfiguration('editor', { languageId: 'plaintext' });
+    assert.notEqual(plain.get('wordBasedSuggestions'), 'off');
+  });
+
   it('treats files matching a workspace-relative nso.ncsConf.files glob as ncs.conf', async () => {
     const dir = path.join(folder().uri.fsPath, 'conf-extra');
     const opened = path.join(dir, 'opened-before.xml');
