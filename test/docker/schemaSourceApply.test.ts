@@ -183,8 +183,9 @@ describe('Apply ncs.conf to a running NSO that bind-mounts the file', function (
     assert.equal(stale.how, 'in-place');
     assert.match(
       stale.output,
-      /the file was saved, but \/nso\/etc\/ncs\.conf in the container does not show it .* restart the NSO container .* Nothing was reloaded\./,
+      /^\/nso\/etc\/ncs\.conf in the container still shows the file as it was before it was replaced .* Restart NSO \(its data is kept\): it starts with the saved file\. Nothing was reloaded\.$/,
     );
+    assert.equal(stale.staleMount, true);
     assert.equal(await reloadsLogged(bindName, '/log/ncs-renamed.log'), 0);
   });
 });

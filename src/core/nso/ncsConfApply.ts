@@ -39,6 +39,8 @@ export interface ApplyNcsConfResult {
   how: 'copied' | 'in-place' | 'mounted-elsewhere';
   /** The host file NSO reads, for a bind mount. */
   hostPath?: string;
+  /** Saved, but the container still sees the file as it was: nothing was reloaded. */
+  staleMount?: boolean;
 }
 
 export interface ApplyNcsConfOptions {
@@ -139,10 +141,11 @@ export async function applyNcsConf(
       return {
         ok: false,
         containerPath,
-        output: `the file was saved, but ${containerPath} in the container does not show it (the bind mount of ${source.hostPath} no longer points at the saved file, e.g. after git checkout or sed -i replaced it, or the Docker engine runs on another machine): restart the NSO container (its data is kept) so that it mounts the file again, then apply it. Nothing was reloaded.`,
+        output: `${containerPath} in the container still shows the file as it was before it was replaced (git checkout, sed -i and some editors write a new file, which the bind mount of ${source.hostPath} does not follow; or the Docker engine runs on another machine). Restart NSO (its data is kept): it starts with the saved file. Nothing was reloaded.`,
         restored: false,
         how: 'in-place',
         hostPath: source.hostPath,
+        staleMount: true,
       };
     }
     const reload = await reloadNcsConf(docker, container, details.env.NCS_DIR, signal);

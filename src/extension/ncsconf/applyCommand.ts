@@ -80,6 +80,8 @@ export async function applyToRunningNso(ctx: WorkbenchContext, uri?: vscode.Uri)
         let message: string;
         if (result.how === 'mounted-elsewhere') {
           message = `Nothing applied to ${name}: ${result.output}`;
+        } else if (result.staleMount) {
+          message = `Saved, but NSO in ${name} does not see it: ${result.output}`;
         } else if (result.how === 'in-place') {
           message = `NSO in ${name} did not take the saved ncs.conf; it keeps running its previous configuration, but the next start reads the saved file: ${result.output}`;
         } else {
