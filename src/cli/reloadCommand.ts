@@ -8,7 +8,7 @@ import {
   type ReloadReport,
 } from '../core/nso/reload';
 import { parseArgs, type Subcommand } from './main';
-import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
+import { openWorkspace, reportFailure, requireNamedContainer, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench reload [--strategy auto|full] [--force] [--redeploy <package>]`:
@@ -44,6 +44,7 @@ export const reloadCommand: Subcommand = {
         throw new Error(`--strategy must be auto or full, not ${strategy}`);
       }
       const docker = ws.docker();
+      await requireNamedContainer(docker, values.container);
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
         throw new Error(

@@ -2,7 +2,7 @@ import { type FixAction, formatDuration, type NsoHealth, statusWords } from '../
 import { readNsoHealthOnce } from '../core/watch/healthOnce';
 import { describeState } from '../core/watch/nsoContainers';
 import { parseArgs, type Subcommand } from './main';
-import { openWorkspace, workspaceOptions } from './workspace';
+import { openWorkspace, requireNamedContainer, workspaceOptions } from './workspace';
 import { restoringError, restoringFor } from '../core/nso/restoreLock';
 
 /**
@@ -34,6 +34,7 @@ export const statusCommand: Subcommand = {
     let restoring: string | undefined;
     try {
       const client = ws.docker();
+      await requireNamedContainer(client, values.container);
       reading = await readNsoHealthOnce(client, {
         workspacePaths: [dir],
         ...(adminUser ? { adminUser } : {}),

@@ -8,7 +8,7 @@ import {
   volumeRemoveCommand,
 } from '../core/nso/prodContainer';
 import { parseArgs, type CliIo, type Subcommand } from './main';
-import { openWorkspace, reportFailure, workspaceOptions } from './workspace';
+import { openWorkspace, reportFailure, requireNamedContainer, workspaceOptions } from './workspace';
 
 /**
  * `nso-workbench stop [--remove [--delete-volumes --yes]]`: stops the
@@ -44,6 +44,7 @@ export const stopCommand: Subcommand = {
       const ws = await openWorkspace(values, io);
       const dir = ws.dir;
       const docker = ws.docker();
+      await requireNamedContainer(docker, values.container);
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
         throw new Error(`No NSO production container for ${dir}: nothing to stop.`);

@@ -5,7 +5,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
-import { createDockerClient, nodeEndpointSources, type DockerClient } from '../core/docker';
+import {
+  createDockerClient,
+  isDockerError,
+  nodeEndpointSources,
+  type DockerClient,
+} from '../core/docker';
 import { isProdContainerError } from '../core/nso/prodContainer';
 import type { CliIo } from './main';
 
@@ -115,6 +120,27 @@ export function cliDocker(io: CliIo, host?: string, flag?: string): DockerClient
       ...(host ? { hostOverride: host, ...(flag ? { hostOverrideFlag: flag } : {}) } : {}),
     }),
   });
+}
+
+/**
+ * Fails when --container names no container. The core falls back to the
+ * workspace's own container when a remembered one is gone, which suits the
+ * extension; a name typed on the command line that matches nothing must not
+ * stop, reload or report on another container instead.
+ */
+export async function requireNamedContainer(
+  docker: DockerClient,
+  name: string | undefined,
+): Promise<void> {
+  if (name === undefined) return;
+  try {
+    await docker.inspectContainer(name);
+  } catch (error) {
+    if (!isDockerError(error, 'notFound')) throw error;
+    throw new Error(
+      `There is no container ${name} in Docker at ${docker.endpoint.description} (--container): check the name with docker ps -a, or leave out --container to use the workspace's own.`,
+    );
+  }
 }
 
 /** Writes a failure as text or JSON; returns the exit code. */
