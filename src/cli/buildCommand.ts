@@ -95,15 +95,20 @@ export const buildCommand: Subcommand = {
       );
     } catch (err) {
       // Docker configuration errors (a bad DOCKER_HOST) surface when the client is made.
-      io.stderr.write(`nso-workbench build: ${err instanceof Error ? err.message : String(err)}\n`);
+      const message = err instanceof Error ? err.message : String(err);
+      if (values.json)
+        io.stdout.write(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
+      else io.stderr.write(`nso-workbench build: ${message}\n`);
       return 1;
     } finally {
       process.off('SIGINT', onSigint);
     }
 
+    const ok = report.status === 'succeeded' && report.problems.length === 0;
     if (values.json) {
+      // ok as in every command's JSON: true exactly when the exit code is 0.
       io.stdout.write(
-        `${JSON.stringify({ ...jsonReport(report), stateFile: store.file }, null, 2)}\n`,
+        `${JSON.stringify({ ok, ...jsonReport(report), stateFile: store.file }, null, 2)}\n`,
       );
     } else {
       for (const p of report.problems) {
@@ -118,7 +123,7 @@ export const buildCommand: Subcommand = {
       out.write(`${summarize(report)}\n`);
       if (report.failure?.kind === 'noImage') io.stderr.write(`\n${signedBinInstructions}\n`);
     }
-    return report.status === 'succeeded' && report.problems.length === 0 ? 0 : 1;
+    return ok ? 0 : 1;
   },
 };
 

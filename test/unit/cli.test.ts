@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { backupCommand } from '../../src/cli/backupCommand';
+import { buildCommand } from '../../src/cli/buildCommand';
 import { addSubcommand } from '../../src/cli/main';
 import { packagesCommand } from '../../src/cli/packagesCommand';
 import { statusCommand } from '../../src/cli/statusCommand';
@@ -12,6 +13,7 @@ import { runCaptured, type CapturedRun } from '../helpers/runCaptured';
 addSubcommand(packagesCommand);
 addSubcommand(statusCommand);
 addSubcommand(backupCommand);
+addSubcommand(buildCommand);
 
 const run = (args: string[]): Promise<CapturedRun> => runCaptured(args);
 
@@ -106,6 +108,36 @@ describe('nso-workbench CLI', () => {
       [false, 'confirmationNeeded', 'restore'],
     );
     assert.match(parsed.error, /add --yes to go ahead\.\nNSO stops, \/nso\/run is moved/);
+  });
+
+  it('build --json writes a document with ok false for a malformed and for an unreachable engine', async () => {
+    const sample = path.join(repoRoot, 'sample');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-cli-build-'));
+    try {
+      const common = ['build', '--dir', sample, '--state-file', path.join(dir, 'state.json')];
+      // Build locks and records in the test's folder, not the user's cache.
+      const env = { XDG_CACHE_HOME: dir };
+      const malformed = await runCaptured(
+        [...common, '--docker-host', '/var/run/docker.sock', '--json'],
+        env,
+      );
+      assert.equal(malformed.code, 1);
+      assert.equal(malformed.err, '');
+      const bad = JSON.parse(malformed.out) as { ok: boolean; error: string };
+      assert.equal(bad.ok, false);
+      assert.match(bad.error, /is not valid.*\(from --docker-host\)/);
+
+      const socket = path.join(dir, 'no-engine.sock');
+      const gone = await runCaptured(
+        [...common, '--docker-host', `unix://${socket}`, '--json'],
+        env,
+      );
+      assert.equal(gone.code, 1);
+      const report = JSON.parse(gone.out) as { ok: boolean; status: string };
+      assert.deepEqual([report.ok, report.status], [false, 'failed']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("prints the manifest's version, not the npm_package_version of the project running it", async () => {
