@@ -81,14 +81,14 @@ export const lintConfCommand: Subcommand = {
       });
     } catch (err) {
       io.stderr.write(
-        `lint-conf: ${err instanceof Error ? err.message : String(err)}\nUsage: ${this.usage}\n`,
+        `nso-workbench lint-conf: ${err instanceof Error ? err.message : String(err)}\nUsage: ${this.usage}\n`,
       );
       return 2;
     }
     const { values, positionals: files } = parsed;
     const writeSchema = values['write-schema'];
     if (files.length === 0 && !writeSchema) {
-      io.stderr.write(`lint-conf: name at least one file.\nUsage: ${this.usage}\n`);
+      io.stderr.write(`nso-workbench lint-conf: name at least one file.\nUsage: ${this.usage}\n`);
       return 2;
     }
 
@@ -106,15 +106,15 @@ export const lintConfCommand: Subcommand = {
         // Under --json a script reads stdout: the failure is a document there too.
         if (values.json)
           io.stdout.write(`${JSON.stringify({ ok: false, error: message }, null, 2)}\n`);
-        else io.stderr.write(`lint-conf: ${message}\n`);
+        else io.stderr.write(`nso-workbench lint-conf: ${message}\n`);
         return 2;
       }
     } else if (writeSchema) {
-      io.stderr.write('lint-conf: --write-schema needs --schema <yang-dir>.\n');
+      io.stderr.write('nso-workbench lint-conf: --write-schema needs --schema <yang-dir>.\n');
       return 2;
     } else if (!values.json) {
       io.stderr.write(
-        'lint-conf: no --schema: checking well-formedness, root, namespace and ${VAR} only.\n',
+        'nso-workbench lint-conf: no --schema: checking well-formedness, root, namespace and ${VAR} only.\n',
       );
     }
 

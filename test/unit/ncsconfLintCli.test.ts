@@ -111,7 +111,10 @@ describe('nso-workbench lint-conf', () => {
   });
 
   it('exits 2 on usage errors, a missing schema or an unreadable file', async () => {
-    assert.equal((await lint([])).code, 2);
+    const none = await lint([]);
+    assert.equal(none.code, 2);
+    // Named as every other command names itself in its messages.
+    assert.match(none.err, /^nso-workbench lint-conf: name at least one file\./);
     assert.equal((await lint(['--bogus', 'x'])).code, 2);
     const noSchema = await lint([conf('valid.conf'), '--schema', path.join(fixtureDir, 'nope')]);
     assert.equal(noSchema.code, 2);
