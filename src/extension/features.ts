@@ -36,7 +36,7 @@ export function setupFeatures(ctx: WorkbenchContext, nso: NsoStatusFeature): Fea
   ctx.subscriptions.push(prod.onDidChange(() => nso.status.selectionChanged()));
   const build = BuildFeature.setup(ctx, packages);
   build.useStatus(nso.status);
-  const backups = setupBackups(ctx, prod);
+  const backups = setupBackups(ctx, prod, nso.status.onContainerEvent);
   // The Backups view read nothing while Docker was away: it reads again once the engine answers.
   ctx.subscriptions.push(
     nso.status.onDidChangeConnection((c) => {

@@ -5,6 +5,7 @@
 // features already publish; the one Docker lookup here (the local images)
 // runs only when the Containers view is shown, when asked, or when Docker
 // reports an image loaded, tagged or deleted — never at activation or idle.
+// Those image events come from the container watcher's one event stream.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -19,7 +20,6 @@ import type { NsoStatusFeature } from './health/setup';
 /** `<publisher>.<name>#<walkthrough id>`, as `workbench.action.openWalkthrough` takes it. */
 export const walkthroughId = 'nso-workbench.nso-workbench#nso.getStarted';
 
-const imageActions = ['load', 'tag', 'untag', 'delete', 'import', 'pull'];
 const lookupDebounceMs = 500;
 
 /** The terminal the Open NSO CLI command creates is named `NSO CLI: <container>`. */
@@ -57,7 +57,6 @@ class WalkthroughProgress implements vscode.Disposable {
   private lookup: Promise<ImagesFound | undefined> | undefined;
   private again = false;
   private debounce: NodeJS.Timeout | undefined;
-  private imageEvents: AbortController | undefined;
 
   constructor(
     private readonly ctx: WorkbenchContext,
@@ -78,8 +77,15 @@ class WalkthroughProgress implements vscode.Disposable {
           this.lookUpSoon();
         }
       }),
+      // After the first lookup, an image loaded, tagged or deleted looks again.
+      nso.status.onImageEvent(() => {
+        if (this.lookedUp) this.lookUpSoon();
+      }),
+      // Images loaded while the stream was down sent no event: look again once it is back.
+      nso.status.onDidChangeConnection((c) => {
+        if (this.lookedUp && c?.phase === 'live') this.lookUpSoon();
+      }),
       ctx.onDidChangeDocker(() => {
-        this.stopImageEvents();
         if (this.lookedUp) this.lookUpSoon();
       }),
     );
@@ -125,7 +131,6 @@ class WalkthroughProgress implements vscode.Disposable {
 
   dispose(): void {
     clearTimeout(this.debounce);
-    this.stopImageEvents();
     for (const d of this.subscriptions.splice(0)) d.dispose();
   }
 
@@ -185,42 +190,12 @@ class WalkthroughProgress implements vscode.Disposable {
           !prod.image.version ||
           versionsCompatible(build.image.version, prod.image.version));
       this.set('nso.walkthrough.imagesMatch', match);
-      this.followImageEvents(docker);
       return { build, prod };
     } catch (error) {
       // The engine is down: the views say so already; the keys stay as they were.
       this.ctx.log.warn(`Looking for NSO images: ${String(error)}`);
       return undefined;
     }
-  }
-
-  /**
-   * After the first lookup, an image loaded, tagged or deleted looks again.
-   * The stream ends with the connection; the next lookup opens it again.
-   */
-  private followImageEvents(docker: DockerClient): void {
-    if (this.imageEvents) return;
-    const controller = new AbortController();
-    this.imageEvents = controller;
-    void (async () => {
-      try {
-        const events = docker.events({
-          filter: { type: ['image'], action: imageActions },
-          signal: controller.signal,
-        });
-        const iterator = events[Symbol.asyncIterator]();
-        while (!(await iterator.next()).done) this.lookUpSoon();
-      } catch (error) {
-        this.ctx.log.warn(`Stopped following Docker image events: ${String(error)}`);
-      } finally {
-        if (this.imageEvents === controller) this.imageEvents = undefined;
-      }
-    })();
-  }
-
-  private stopImageEvents(): void {
-    this.imageEvents?.abort();
-    this.imageEvents = undefined;
   }
 
   /** Sets a true key false and true again: one change VS Code cannot miss. */

@@ -225,6 +225,34 @@ describe('container watcher', () => {
     assert.equal(t.engine.calls.length, afterLive, 'no poll once live');
   });
 
+  it('passes image events on from the same stream, and opens no second one', async () => {
+    const t = setup();
+    watcher = t.watcher;
+    t.engine.add('nso-prod', 'cisco-nso-prod:6.4', prodLabels, 'running', 'healthy');
+    const images: string[] = [];
+    const containerEvents: string[] = [];
+    t.watcher.onImageEvent((e) => images.push(`${e.action} ${e.attributes.name ?? ''}`));
+    t.watcher.onEvent((e) => containerEvents.push(e.action));
+    t.watcher.start();
+    await untilPhase(t.watcher, 'live');
+    const before = t.engine.calls.length;
+
+    t.engine.emitImage('nso-sim/cisco-nso-build:6.4.1', 'load');
+    t.engine.emitImage('nso-sim/cisco-nso-prod:6.4.1', 'untag');
+    await settle();
+
+    assert.deepEqual(images, [
+      'load nso-sim/cisco-nso-build:6.4.1',
+      'untag nso-sim/cisco-nso-prod:6.4.1',
+    ]);
+    // An image event is no container event, and it costs no call (no list, no inspect).
+    assert.deepEqual(containerEvents, []);
+    assert.deepEqual(t.engine.calls.slice(before), []);
+    assert.equal(t.engine.openStreams, 1);
+    assert.equal(t.engine.calls.filter((c) => c === 'events').length, 1);
+    assert.equal(t.watcher.containers().length, 1);
+  });
+
   it('stops cleanly: the stream is closed', async () => {
     const t = setup();
     watcher = t.watcher;

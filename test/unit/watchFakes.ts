@@ -75,6 +75,8 @@ interface FakeContainer {
 }
 
 interface Stream {
+  /** Types the stream asked for (Docker's `type` filter); all when undefined. */
+  types?: readonly string[];
   push(e: DockerEvent): void;
   fail(error: Error): void;
 }
@@ -125,6 +127,18 @@ export class FakeEngine {
       action,
       id: c.id,
       attributes: { ...c.labels, name: c.name, image: c.image },
+      time: this.clock.now(),
+    };
+    for (const s of this.streams) s.push(event);
+  }
+
+  /** Sends an image event (`load`, `tag`, `delete`...) to the streams that asked for image events. */
+  emitImage(ref: string, action: string): void {
+    const event: DockerEvent = {
+      type: 'image',
+      action,
+      id: `sha256:${'1'.repeat(64)}`,
+      attributes: { name: ref },
       time: this.clock.now(),
     };
     for (const s of this.streams) s.push(event);
@@ -220,8 +234,12 @@ export class FakeEngine {
     const queue: DockerEvent[] = [];
     let failure: Error | undefined;
     let wakeUp: (() => void) | undefined;
+    const types = options.filter?.type;
     const stream: Stream = {
+      ...(types ? { types } : {}),
       push: (e) => {
+        // The engine sends only the types a stream's filter names.
+        if (types && !types.includes(e.type)) return;
         queue.push(e);
         wakeUp?.();
       },

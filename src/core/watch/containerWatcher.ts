@@ -1,6 +1,8 @@
 // One Docker event stream keeps a model of the containers we care about. Every
 // view, the status bar and other features read that model and subscribe to its
 // events, so at idle (stream up, nothing happening) no Docker call is made.
+// The same stream carries the image events (loaded, tagged, deleted) that the
+// image lookups follow: a second stream would be a second idle connection.
 //
 // Life cycle of a connection attempt: open the event stream, list the
 // containers (and inspect the relevant ones), then apply events as they come.
@@ -115,6 +117,9 @@ export interface ContainerWatcherOptions {
   readonly log?: (level: WatchLogLevel, message: string) => void;
 }
 
+/** Image actions that change which NSO images are there (the stream asks for these too). */
+export const watchedImageActions = ['load', 'tag', 'untag', 'delete', 'import', 'pull'] as const;
+
 /** The container actions the model follows; exec_* and others never reach us. */
 export const watchedActions = [
   'create',
@@ -142,6 +147,7 @@ export class ContainerWatcher {
   private readonly healthChanged = new Emitter<HealthChange>();
   private readonly statusChanged = new Emitter<WatchStatus>();
   private readonly eventSeen = new Emitter<DockerEvent>();
+  private readonly imageEventSeen = new Emitter<DockerEvent>();
 
   /** Fires after the model changed (an event applied, or a fresh list). */
   readonly onContainersChanged = this.containersChanged.event;
@@ -151,6 +157,8 @@ export class ContainerWatcher {
   readonly onStatusChanged = this.statusChanged.event;
   /** Every event about a watched container, as the engine sent it. */
   readonly onEvent = this.eventSeen.event;
+  /** Every image event of `watchedImageActions` (an image loaded, tagged, deleted...). */
+  readonly onImageEvent = this.imageEventSeen.event;
 
   private readonly model = new Map<string, WatchedContainer>();
   /** Destroyed while an inspect was in flight: its late answer must not resurrect it. */
@@ -237,6 +245,7 @@ export class ContainerWatcher {
     this.healthChanged.dispose();
     this.statusChanged.dispose();
     this.eventSeen.dispose();
+    this.imageEventSeen.dispose();
     return done;
   }
 
@@ -279,7 +288,12 @@ export class ContainerWatcher {
       signal.addEventListener('abort', stopAttempt, { once: true });
       const iterator = this.client
         .events({
-          filter: { type: ['container'], action: [...watchedActions] },
+          // Docker ORs values within a key and ANDs keys; the two action
+          // lists share no name, so each type gets only its own actions.
+          filter: {
+            type: ['container', 'image'],
+            action: [...watchedActions, ...watchedImageActions],
+          },
           signal: attempt.signal,
         })
         [Symbol.asyncIterator]();
@@ -481,6 +495,10 @@ export class ContainerWatcher {
   }
 
   private applyEvent(event: DockerEvent): void {
+    if (event.type === 'image') {
+      this.imageEventSeen.fire(event, (e) => this.listenerFailed(e));
+      return;
+    }
     if (event.type !== 'container' || event.id === '') return;
     const known = this.model.get(event.id);
     const facts: ContainerFacts = {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 
-import type { ContainerDetails } from '../../core/docker/client';
+import type { ContainerDetails, DockerEvent } from '../../core/docker/client';
 import { isDockerError } from '../../core/docker/errors';
 import {
   formatBytes,
@@ -73,12 +73,20 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
   private readonly states = new Map<string, Promise<FolderState>>();
   private tree: vscode.TreeView<Node> | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private watching: AbortController | undefined;
+  /** The containers shown while the view is visible, whose events refresh it. */
   private watchedIds = new Set<string>();
   private holds = 0;
   private refreshWhenReleased = false;
 
-  static setup(ctx: WorkbenchContext, source: ProductionContainerSource): BackupsView {
+  /**
+   * @param containerEvents the events of the one container watcher
+   *   (NsoStatus.onContainerEvent): the view opens no event stream of its own.
+   */
+  static setup(
+    ctx: WorkbenchContext,
+    source: ProductionContainerSource,
+    containerEvents: vscode.Event<DockerEvent>,
+  ): BackupsView {
     const view = new BackupsView(ctx, source);
     const tree = ctx.treeView('nso.backups', view);
     view.tree = tree;
@@ -90,6 +98,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
         else view.stopWatching();
       }),
       source.onDidChange(() => view.scheduleRefresh()),
+      containerEvents((e) => view.containerEvent(e)),
       ctx.onDidChangeDocker(() => view.refresh()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => view.refresh()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => view.refresh()),
@@ -327,37 +336,24 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
   }
 
   /**
-   * Follows the engine's container events while the view is visible, so a
-   * container stopping, starting or going away shows without a click.
+   * Follows the shown containers while the view is visible, so a container
+   * stopping, starting or going away shows without a click. The events come
+   * from the container watcher's stream, which runs anyway.
+   * FIXME(#5): a production container the watcher does not keep (see
+   * isWatchedContainer) sends no events here; the view then refreshes on
+   * demand only.
    */
   private watch(ids: readonly (string | undefined)[]): void {
-    const wanted = new Set(ids.filter((id): id is string => id !== undefined));
-    if (!this.tree?.visible || wanted.size === 0) return;
-    if (this.watching && [...wanted].every((id) => this.watchedIds.has(id))) return;
-    this.stopWatching();
-    const controller = new AbortController();
-    this.watching = controller;
-    this.watchedIds = wanted;
-    void (async () => {
-      try {
-        for await (const event of this.ctx.docker.events({
-          signal: controller.signal,
-          filter: { type: ['container'], container: [...wanted] },
-        })) {
-          if (['start', 'die', 'destroy', 'rename'].includes(event.action)) this.scheduleRefresh();
-        }
-      } catch (error) {
-        // The view still refreshes on demand; say so once in the log.
-        this.ctx.log.warn(`Backups view stopped following Docker events: ${String(error)}`);
-      } finally {
-        if (this.watching === controller) this.watching = undefined;
-      }
-    })();
+    if (!this.tree?.visible) return;
+    this.watchedIds = new Set(ids.filter((id): id is string => id !== undefined));
+  }
+
+  private containerEvent(event: DockerEvent): void {
+    if (!this.tree?.visible || !this.watchedIds.has(event.id)) return;
+    if (['start', 'die', 'destroy', 'rename'].includes(event.action)) this.scheduleRefresh();
   }
 
   private stopWatching(): void {
-    this.watching?.abort();
-    this.watching = undefined;
     this.watchedIds = new Set();
   }
 

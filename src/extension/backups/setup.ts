@@ -1,3 +1,6 @@
+import type * as vscode from 'vscode';
+
+import type { DockerEvent } from '../../core/docker/client';
 import type { WorkbenchContext } from '../context';
 import { BackupActions } from './backupActions';
 import { BackupsView, type ProductionContainerSource } from './backupsView';
@@ -6,7 +9,8 @@ import { BackupsView, type ProductionContainerSource } from './backupsView';
 export function setupBackups(
   ctx: WorkbenchContext,
   source: ProductionContainerSource,
+  containerEvents: vscode.Event<DockerEvent>,
 ): BackupActions {
-  const view = BackupsView.setup(ctx, source);
+  const view = BackupsView.setup(ctx, source, containerEvents);
   return new BackupActions(ctx, view, source);
 }

@@ -35,6 +35,7 @@ export class NsoStatus implements vscode.Disposable {
   private readonly containersEmitter = new vscode.EventEmitter<void>();
   private readonly connectionEmitter = new vscode.EventEmitter<WatchStatus | undefined>();
   private readonly eventEmitter = new vscode.EventEmitter<DockerEvent>();
+  private readonly imageEventEmitter = new vscode.EventEmitter<DockerEvent>();
 
   /** The workspace's NSO health changed (state, problems, packages, activity...). */
   readonly onDidChangeHealth = this.healthEmitter.event;
@@ -44,6 +45,8 @@ export class NsoStatus implements vscode.Disposable {
   readonly onDidChangeConnection = this.connectionEmitter.event;
   /** Each Docker event about an NSO container, as the engine sent it. */
   readonly onContainerEvent = this.eventEmitter.event;
+  /** An image loaded, tagged, untagged, deleted, imported or pulled (same stream). */
+  readonly onImageEvent = this.imageEventEmitter.event;
 
   readonly monitor: HealthMonitor;
   private watcher: ContainerWatcher | undefined;
@@ -172,6 +175,7 @@ export class NsoStatus implements vscode.Disposable {
     this.containersEmitter.dispose();
     this.connectionEmitter.dispose();
     this.eventEmitter.dispose();
+    this.imageEventEmitter.dispose();
   }
 
   private connect(): void {
@@ -204,6 +208,7 @@ export class NsoStatus implements vscode.Disposable {
         this.containersEmitter.fire();
       }),
       watcher.onEvent((e) => this.eventEmitter.fire(e)),
+      watcher.onImageEvent((e) => this.imageEventEmitter.fire(e)),
     );
     this.monitor.connect(watcher, client);
     watcher.start();
