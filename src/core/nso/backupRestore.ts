@@ -269,7 +269,12 @@ export async function planRestore(
         : []),
       configDirMount
         ? `${configDir} is mounted from ${configDirMount}: it is left as it is.`
-        : `${configDir} inside the one-off container is restored too (it is not kept).`,
+        : // ncs-backup does put /etc/ncs back, but only in the one-off container
+          // it runs in, which is removed; the re-created container starts from
+          // its image. Said as what the user ends up with.
+          `${configDir} is not on a mount, so the restore leaves it out: the new container has ` +
+          `${configDir} as its image has it (changes made inside the old container are lost; ` +
+          'the backup still holds them).',
       `Container ${details.name} is removed and created again from its recorded configuration ` +
         '(same name, image, mounts, ports, networks, labels, environment and restart policy); ' +
         'NSO is then checked to be healthy.',
