@@ -135,4 +135,18 @@ describe('README tables generated from package.json', () => {
     assert.equal(r.code, 2);
     assert.match(r.err, /README has no <!-- settings:start -->/);
   });
+
+  it("says under Try it how to open the walkthrough, by the palette command and the walkthrough's title", async () => {
+    const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+    const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      contributes: { walkthroughs: { title: string }[] };
+    };
+    const tryIt = /^## Try it\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    assert.ok(tryIt, 'README.md has a Try it section');
+    const text = tryIt.replace(/\s+/g, ' ');
+    // The palette entry as VS Code titles it (category Welcome, ASCII dots).
+    assert.ok(text.includes('Welcome: Open Walkthrough...'), 'names Welcome: Open Walkthrough...');
+    const title = pkg.contributes.walkthroughs[0]!.title;
+    assert.ok(text.includes(title), `names the walkthrough as VS Code lists it: ${title}`);
+  });
 });
