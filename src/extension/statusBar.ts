@@ -5,7 +5,12 @@
 
 import * as vscode from 'vscode';
 
-import { formatDuration, type NsoHealth, statusBarText } from '../core/nso/health';
+import {
+  formatDuration,
+  healthCheckWords,
+  type NsoHealth,
+  statusBarText,
+} from '../core/nso/health';
 import type { WorkbenchContext } from './context';
 import { commandLink, featureCommands, fixCommand, RegisteredCommands } from './health/fixes';
 import type { NsoStatus } from './health/nsoStatus';
@@ -112,11 +117,11 @@ export class NsoStatusBar implements vscode.Disposable {
       md.appendMarkdown(`${parts.join(' · ')}\n\n`);
       if (c.health !== 'none') {
         const last = c.probes[c.probes.length - 1];
-        const probe = last ? ` (last probe: exit ${last.exitCode})` : '';
+        const probe = last && c.state === 'running' ? ` (last probe: exit ${last.exitCode})` : '';
         const start = health.startPeriod
           ? `, ${formatDuration(up ?? health.startPeriod.elapsedMs)} of a ${formatDuration(health.startPeriod.totalMs)} start period`
           : '';
-        md.appendMarkdown(`Health check: ${c.health}${probe}${start}\n\n`);
+        md.appendMarkdown(`Health check: ${escape(healthCheckWords(health))}${probe}${start}\n\n`);
       }
     }
     if (health.packages && health.packages.length === 0) {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import type { ContainerDetails } from '../../src/core/docker/client';
 import {
   assessHealth,
+  healthCheckWords,
   type HealthInput,
   type NsoProbe,
   parseProbeOutput,
@@ -233,6 +234,35 @@ describe('NSO health: assessment', () => {
     assert.equal(late.problems[0]?.id, 'startPeriod');
   });
 
+  it("up once NSO answers in phase 2, while Docker's health check still says starting", () => {
+    const d = details({ health: 'starting', startedAt: t0 - 7_000, startPeriodMs: 300_000 });
+    const h = assessHealth({ now: t0, engine: live, container: d, probe: probeFor(d) });
+    assert.equal(h.state, 'running');
+    assert.equal(h.summary, 'NSO 6.4.1 up, 1 package up');
+    assert.equal(statusBarText(h, t0 + 20_000), '$(pass) NSO 6.4.1 up');
+    assert.equal(h.severity, 'ok');
+    assert.deepEqual(h.problems, []);
+    assert.equal(
+      healthCheckWords(h),
+      "starting: Docker's check has not run yet, it runs every 30 s; NSO already answers (phase 2)",
+    );
+
+    // Not yet in phase 2: still starting, counted against the start period.
+    const early = assessHealth({
+      now: t0,
+      engine: live,
+      container: d,
+      probe: probeFor(d, { phase: { phase: 1, flags: [] } }),
+    });
+    assert.equal(early.state, 'starting');
+    assert.equal(healthCheckWords(early), 'starting');
+
+    // Docker's verdict of unhealthy stands, whatever our probe found.
+    const bad = details({ health: 'unhealthy' });
+    const unhealthy = assessHealth({ now: t0, engine: live, container: bad, probe: probeFor(bad) });
+    assert.equal(unhealthy.state, 'unhealthy');
+  });
+
   it('healthy with every package up; packages down with error-info and the fix', () => {
     const d = details({ health: 'healthy' });
     const ok = assessHealth({ now: t0, engine: live, container: d, probe: probeFor(d) });
@@ -289,6 +319,48 @@ describe('NSO health: assessment', () => {
       h.problems[0]?.fixes.map((f) => f.kind),
       ['showContainerLogs', 'openNsoLog', 'startContainer'],
     );
+  });
+
+  it('stopped by a kill (exit 137): stopped with Start as the fix; its health is history', () => {
+    const d = details({
+      status: 'exited',
+      exitCode: 137,
+      health: 'unhealthy',
+      log: [
+        {
+          start: '2025-01-01T09:59:59Z',
+          end: '2025-01-01T10:00:00Z',
+          exitCode: 1,
+          output: 'connection refused',
+        },
+      ],
+    });
+    const h = assessHealth({ now: t0, engine: live, container: d });
+    assert.equal(h.state, 'stopped');
+    assert.equal(h.severity, 'warning');
+    assert.equal(h.summary, 'NSO is stopped (exit 137: killed)');
+    assert.deepEqual(
+      h.problems.map((p) => [p.id, p.severity, p.message]),
+      [['stopped', 'info', 'NSO container nso-prod is stopped']],
+    );
+    assert.match(h.problems[0]?.detail ?? '', /exit 137 means it was killed .*docker stop.*memory/);
+    assert.deepEqual(
+      h.problems[0]?.fixes.map((f) => f.kind),
+      ['startContainer', 'showContainerLogs'],
+    );
+    assert.equal(
+      healthCheckWords(h),
+      'not run while the container is stopped (last result before: unhealthy)',
+    );
+
+    // Killed for memory, as Docker recorded it, stays a failure to look into.
+    const oom = assessHealth({
+      now: t0,
+      engine: live,
+      container: details({ status: 'exited', exitCode: 137, oomKilled: true }),
+    });
+    assert.equal(oom.severity, 'error');
+    assert.equal(oom.problems[0]?.fixes[0]?.kind, 'showContainerLogs');
   });
 
   it('paused: says paused, not stopped, and offers to unpause it first', () => {
@@ -533,6 +605,22 @@ describe('NSO containers: which and how grouped', () => {
 
 describe('NSO health monitor', () => {
   const prodLabels = { 'org.nso-workbench.role': 'prod', 'org.nso-workbench.workspace': '/ws' };
+  /** The probe's output while NSO does not answer yet. */
+  const notAnswering = [
+    'ncs: connection refused',
+    'nsowb-probe status-exit=1',
+    'Failed to connect to server',
+    'nsowb-probe phase-exit=1',
+  ].join('\n');
+  const upOutput = [
+    'vsn: 6.4.1',
+    'status: started',
+    'nsowb-probe status-exit=0',
+    'phase: 2 flags: 0x0',
+    'nsowb-probe phase-exit=0',
+    '% No entries found.',
+    'nsowb-probe cli-exit=0',
+  ].join('\n');
 
   function setup() {
     const clock = new ManualClock();
@@ -567,19 +655,24 @@ describe('NSO health monitor', () => {
     await settle();
     assert.equal(t.monitor.health.state, 'noContainer');
 
+    const up = t.engine.execOutput;
+    t.engine.execOutput = notAnswering;
     const prod = t.engine.add('nso', 'cisco-nso-prod:6.4.1', prodLabels, 'running', 'starting');
     t.engine.emit(prod, 'create');
     t.engine.emit(prod, 'start');
     t.engine.emit(prod, 'health_status: starting');
     await t.clock.advance(100);
+    await settle();
     assert.equal(t.monitor.health.state, 'starting');
-    assert.equal(t.engine.calls.filter((c) => c.startsWith('exec')).length, 0);
+    const asked = (): number => t.engine.calls.filter((c) => c.startsWith('exec')).length;
+    assert.equal(asked(), 1, 'a started NSO is asked at once');
 
+    t.engine.execOutput = up;
     prod.health = 'healthy';
     t.engine.emit(prod, 'health_status: healthy');
     await t.clock.advance(100);
     await settle();
-    assert.equal(t.engine.calls.filter((c) => c.startsWith('exec')).length, 1, 'NSO asked once');
+    assert.equal(asked(), 2, 'NSO asked once more when healthy');
     assert.equal(t.monitor.health.state, 'packagesDown');
     assert.equal(t.monitor.health.nso?.version, '6.4.1');
 
@@ -609,6 +702,53 @@ describe('NSO health monitor', () => {
     );
     t.monitor.dispose();
     await t.watcher.dispose();
+  });
+
+  it("says up as soon as NSO answers, before Docker's health check first passes", async () => {
+    const t = setup();
+    t.engine.execOutput = notAnswering;
+    const prod = t.engine.add('nso', 'cisco-nso-prod:6.4.1', prodLabels, 'running', 'starting');
+    t.watcher.start();
+    await t.clock.advance(100);
+    await settle();
+    const asked = (): number => t.engine.calls.filter((c) => c.startsWith('exec')).length;
+    assert.equal(asked(), 1);
+    assert.equal(t.monitor.health.state, 'starting');
+
+    // NSO is up 1 s later; Docker runs its check only every 30 s.
+    t.engine.execOutput = upOutput;
+    await t.clock.advance(1000);
+    // Start NSO found it up and says so: the health asks NSO at once and agrees.
+    t.monitor.reassess();
+    await settle();
+    assert.equal(asked(), 2);
+    assert.equal(t.monitor.health.state, 'running');
+    assert.equal(statusWords(t.monitor.health, t.clock.now()), 'NSO 6.4.1 up');
+
+    // Without such a command, the next probe (2 s after the first) finds it too.
+    const u = setup();
+    u.engine.execOutput = notAnswering;
+    u.engine.add('nso', 'cisco-nso-prod:6.4.1', prodLabels, 'running', 'starting');
+    u.watcher.start();
+    await u.clock.advance(100);
+    await settle();
+    u.engine.execOutput = upOutput;
+    await u.clock.advance(2000);
+    await settle();
+    assert.equal(u.monitor.health.state, 'running');
+    const quiet = u.engine.calls.filter((c) => c.startsWith('exec')).length;
+    await u.clock.advance(10 * 60_000);
+    await settle();
+    assert.equal(
+      u.engine.calls.filter((c) => c.startsWith('exec')).length,
+      quiet,
+      'quiet once NSO is up',
+    );
+    assert.equal(prod.health, 'starting');
+    for (const x of [t, u]) {
+      x.monitor.dispose();
+      await x.watcher.dispose();
+    }
   });
 
   it('logs a probe that keeps failing the same way once, though each health change asks again', async () => {

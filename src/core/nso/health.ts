@@ -288,6 +288,8 @@ export interface ContainerHealthFacts {
     readonly output: string;
   }[];
   readonly startPeriodMs?: number;
+  /** How often Docker runs the health check; Docker's default (30 s) when unset. */
+  readonly intervalMs?: number;
   readonly restartCount: number;
 }
 
@@ -419,6 +421,24 @@ export function assessHealth(input: HealthInput): NsoHealth {
     } else if (d.state.status === 'restarting') {
       baseState = 'starting';
       summary = `${nsoLabel} is restarting`;
+    } else if (killedBySignal(d.state.exitCode) && !d.state.oomKilled) {
+      // 137 is SIGKILL (143 SIGTERM): docker stop (a kill once its grace time is
+      // over), docker kill, or the kernel out of memory. The container was
+      // stopped, not broken; its last health status is from before.
+      const signal = d.state.exitCode === 137 ? 'SIGKILL' : 'SIGTERM';
+      summary = `${nsoLabel} is stopped (exit ${d.state.exitCode}: killed)`;
+      problems.push({
+        id: 'stopped',
+        severity: 'info',
+        message: `NSO container ${name} is stopped`,
+        detail:
+          `exit ${d.state.exitCode} means it was killed (${signal}), e.g. by docker stop or ` +
+          'docker kill, or for lack of memory; start it again to go on with its data',
+        fixes: [
+          { kind: 'startContainer', container: name },
+          { kind: 'showContainerLogs', container: name },
+        ],
+      });
     } else {
       const crashed = d.state.exitCode !== 0 || d.state.oomKilled;
       summary = crashed
@@ -440,6 +460,12 @@ export function assessHealth(input: HealthInput): NsoHealth {
           : [{ kind: 'startContainer', container: name }],
       });
     }
+  } else if (facts.health === 'starting' && probe?.phase?.phase === 2) {
+    // NSO answered our own probe in phase 2, which is what the image's health
+    // check tests too; Docker runs that check only once per interval (30 s by
+    // default), so its "starting" lags behind an NSO that is already up.
+    baseState = 'running';
+    summary = `${nsoLabel} up`;
   } else if (facts.health === 'starting') {
     baseState = 'starting';
     summary = `${nsoLabel} starting`;
@@ -555,6 +581,11 @@ export function assessHealth(input: HealthInput): NsoHealth {
   });
 }
 
+/** Exit codes of a process ended by SIGKILL (137) or SIGTERM (143), as Docker reports them. */
+function killedBySignal(exitCode: number): boolean {
+  return exitCode === 137 || exitCode === 143;
+}
+
 /**
  * Why the engine did not answer, without the "Docker is not reachable at
  * <where>" the Docker layer's sentence starts with: the views show where in
@@ -666,6 +697,7 @@ function containerFacts(d: ContainerDetails): ContainerHealthFacts {
     ...(d.healthcheck?.startPeriodMs !== undefined
       ? { startPeriodMs: d.healthcheck.startPeriodMs }
       : {}),
+    ...(d.healthcheck?.intervalMs ? { intervalMs: d.healthcheck.intervalMs } : {}),
     restartCount: d.restartCount,
   };
 }
@@ -730,7 +762,8 @@ export function statusWords(health: NsoHealth, now: number): string {
       return up !== undefined ? `NSO starting ${seconds(up)}` : 'NSO starting';
     }
     case 'running':
-      return `${nso} running`;
+      // Up by our own probe while Docker's health check still says starting.
+      return health.container?.health === 'starting' ? `${nso} up` : `${nso} running`;
     case 'healthy':
       return `${nso} healthy`;
     case 'unhealthy':
@@ -745,6 +778,32 @@ export function statusWords(health: NsoHealth, now: number): string {
       return `NSO ${health.state}${elapsed}`;
     }
   }
+}
+
+/** Docker's health-check interval when the image and the container set none. */
+const dockerDefaultHealthIntervalMs = 30_000;
+
+/**
+ * What Docker's health check says, in words for the Health view and the
+ * status-bar tooltip. A stopped container's last result is history: Docker
+ * runs no check while it is stopped. While NSO already answers our probe,
+ * "starting" only means Docker has not run (or passed) its check yet.
+ */
+export function healthCheckWords(health: NsoHealth): string {
+  const c = health.container;
+  if (!c || c.health === 'none') return 'none (the container has no health check)';
+  if (c.state !== 'running') {
+    return `not run while the container is ${c.state === 'paused' ? 'paused' : 'stopped'} (last result before: ${c.health})`;
+  }
+  if (c.health === 'starting' && health.baseState !== 'starting') {
+    const every = formatDuration(c.intervalMs ?? dockerDefaultHealthIntervalMs);
+    const when =
+      c.probes.length === 0
+        ? 'has not run yet'
+        : 'has not passed yet (failures in the start period do not count)';
+    return `starting: Docker's check ${when}, it runs every ${every}; NSO already answers (phase 2)`;
+  }
+  return `${c.health}${c.failingStreak ? `, ${c.failingStreak} failing in a row` : ''}`;
 }
 
 /** `1 h 2 min`, `3 min 4 s`, `12 s`. */

@@ -2,11 +2,11 @@
 // and keeps one NsoHealth up to date: recomputed on every container event,
 // activity or published result, with NSO itself asked (one exec) only when
 // something happened that can change its answer — the container turned
-// healthy or unhealthy, started without a health check, a reload finished, or
-// the user asked. Nothing here runs on a timer, with one exception: a
-// container without a health check, whose NSO did not answer yet, is asked
-// again with growing gaps until NSO reaches phase 2 (nothing else would say
-// when it is up); once it is, the monitor is quiet again.
+// healthy or unhealthy, started, a reload finished, or the user asked.
+// Nothing here runs on a timer, with one exception: a started container whose
+// NSO did not answer yet (no health check, or Docker's still says starting) is
+// asked again with growing gaps until NSO reaches phase 2 (Docker would say so
+// only at its next interval, or never); once it is, the monitor is quiet again.
 
 import type { DockerClient } from '../docker/client';
 import {
@@ -179,9 +179,22 @@ export class HealthMonitor {
     if (result.kind === 'reload') this.requestProbe();
   }
 
-  /** Assesses again: which container to follow may have changed without a Docker event. */
+  /**
+   * Assesses again: which container to follow may have changed without a
+   * Docker event (a container attached, or NSO started by a command). An NSO
+   * not yet known to be up is asked at once, so that the health agrees with a
+   * command that has just found it up.
+   */
   reassess(): void {
     this.update();
+    const prod = this.prodContainer();
+    const probe = this.probe;
+    const ready =
+      prod?.details !== undefined &&
+      probe !== undefined &&
+      probeBelongs(probe, prod.details) &&
+      (probe.phase?.phase ?? 0) >= 2;
+    if (prod?.state === 'running' && prod.health !== 'unhealthy' && !ready) this.requestProbe();
   }
 
   /** Asks NSO now (the Health view was opened or refreshed). Resolves when the answer is in. */
@@ -247,12 +260,10 @@ export class HealthMonitor {
     if (prod && run !== this.followedRun) {
       this.followedRun = run;
       this.followedId = prod.id;
-      // Without a health check nothing else will tell us when NSO is up.
-      if (prod.state === 'running' && prod.health === 'none')
+      // Without a health check nothing else will tell us when NSO is up, and
+      // with one Docker says so only at its next interval (30 s by default).
+      if (prod.state === 'running' && prod.health !== 'unhealthy')
         queueMicrotask(() => this.requestProbe());
-      if (prod.state === 'running' && prod.health === 'healthy') {
-        queueMicrotask(() => this.requestProbe());
-      }
     } else if (!prod) {
       this.followedId = undefined;
       this.followedRun = undefined;
@@ -325,8 +336,9 @@ export class HealthMonitor {
   }
 
   /**
-   * A running container without a health check whose NSO has not reached
-   * phase 2 at the last probe: no event will say when it does, so it is asked
+   * A running container whose NSO has not reached phase 2 at the last probe,
+   * without a health check or with one that has not passed yet: no event (or
+   * only one at Docker's next interval) will say when it does, so it is asked
    * again, 2 s later at first and at most every 30 s, for this run only.
    */
   private probeAgainWhileStarting(): void {
@@ -338,7 +350,7 @@ export class HealthMonitor {
       !prod ||
       !run ||
       prod.state !== 'running' ||
-      prod.health !== 'none' ||
+      (prod.health !== 'none' && prod.health !== 'starting') ||
       !probe ||
       ready ||
       this.probeAbort.signal.aborted

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 
 import {
   formatDuration,
+  healthCheckWords,
   type HealthProblem,
   type NsoHealth,
   type OperationResult,
@@ -203,10 +204,7 @@ export class HealthView implements vscode.TreeDataProvider<HealthNode>, vscode.D
       rows.push({
         id: 'c/health',
         label: 'Health check',
-        description:
-          c.health === 'none'
-            ? 'none (the container has no health check)'
-            : `${c.health}${c.failingStreak ? `, ${c.failingStreak} failing in a row` : ''}`,
+        description: healthCheckWords(h),
         icon: new vscode.ThemeIcon('heart'),
       });
       if (h.uptimeMs !== undefined) {
@@ -249,7 +247,7 @@ export class HealthView implements vscode.TreeDataProvider<HealthNode>, vscode.D
           label: 'Last health probes',
           description: `${c.probes.length}`,
           icon: new vscode.ThemeIcon('history'),
-          expanded: c.health === 'unhealthy',
+          expanded: c.health === 'unhealthy' && c.state === 'running',
           children: [...c.probes].reverse().map((p, i) => ({
             id: `c/probes/${i}`,
             label: `exit ${p.exitCode}`,
