@@ -3,7 +3,9 @@
 // under development, runs the tests inside the extension host and exits with
 // their outcome (0 passed, 1 failed or the host died, 124 timeout).
 //
-// Usage: node --import tsx test/exthost/run.ts [--keep] [--verbose] [--timeout-s N] [file.test.ts…]
+// Usage: node --import tsx test/exthost/run.ts [--keep] [--verbose] [--timeout-s N] [--untrusted] [file.test.ts…]
+// --untrusted opens the workspace in restricted mode and runs the *.untrusted.test.ts
+// files, which the default run leaves out.
 // Run through scripts/test-exthost.sh, which builds the extension first.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -22,6 +24,7 @@ async function main(): Promise<number> {
   const verbose = args.includes('--verbose');
   const timeoutIndex = args.indexOf('--timeout-s');
   const timeoutS = timeoutIndex >= 0 ? Number(args[timeoutIndex + 1]) : defaultTimeoutS;
+  const untrusted = args.includes('--untrusted');
   killProcessGroupsOnSignal();
 
   // Tests are bundled one file each, so they can import the product's own
@@ -31,12 +34,20 @@ async function main(): Promise<number> {
   const only = new Set(args.filter((a) => a.endsWith('.test.ts')).map((a) => path.basename(a)));
   const tests = readdirSync(testsDir)
     .filter((f) => f.endsWith('.test.ts') && (only.size === 0 || only.has(f)))
+    // Tests of restricted mode need a session of their own.
+    .filter((f) => f.endsWith('.untrusted.test.ts') === untrusted)
     .map((f) => path.join(testsDir, f));
   if (only.size > 0 && tests.length !== only.size) {
-    throw new Error(`no such test file in test/exthost: ${[...only].join(', ')}`);
+    throw new Error(
+      `no such test file in test/exthost${untrusted ? ' for --untrusted (*.untrusted.test.ts)' : ' (*.untrusted.test.ts need --untrusted)'}: ${[...only].join(', ')}`,
+    );
   }
   // A run of chosen files compiles to a folder of its own, so it can run beside a whole-tier run.
-  const outDir = path.join(repoRoot, 'out', only.size > 0 ? `exthost-${process.pid}` : 'exthost');
+  const outDir = path.join(
+    repoRoot,
+    'out',
+    only.size > 0 || untrusted ? `exthost-${process.pid}` : 'exthost',
+  );
   await compilePayload([path.join(testsDir, 'runner', 'index.ts'), ...tests], outDir);
   console.log(
     `[exthost] compiled ${tests.length} test file(s) to ${path.relative(repoRoot, outDir)}/`,
@@ -54,6 +65,7 @@ async function main(): Promise<number> {
     runDir,
     timeoutMs: timeoutS * 1000,
     verbose,
+    untrusted,
   });
 
   const r = outcome.result;
@@ -67,7 +79,7 @@ async function main(): Promise<number> {
   } else {
     rmSync(runDir, { recursive: true, force: true });
   }
-  if (only.size > 0 && !keep) rmSync(outDir, { recursive: true, force: true });
+  if ((only.size > 0 || untrusted) && !keep) rmSync(outDir, { recursive: true, force: true });
   return outcome.exitCode;
 }
 

@@ -131,7 +131,19 @@ export interface StartOptions {
   logFile: string;
   /** First and last port to try; a random start spreads parallel runs apart. */
   portRange?: [number, number];
+  /**
+   * Keeps workspace trust on (the profile must enable it too, see
+   * {@link untrustedSettings}): the folder then opens in restricted mode.
+   */
+  workspaceTrust?: boolean;
 }
+
+/** Profile settings under which a folder opens untrusted, without asking. */
+export const untrustedSettings = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 export interface RunningCodeServer {
   port: number;
@@ -218,7 +230,7 @@ export async function startCodeServer(
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),

@@ -11,6 +11,7 @@ import {
   createProfile,
   locateVsCodeHost,
   startCodeServer,
+  untrustedSettings,
   type RunningCodeServer,
 } from './codeServer';
 import { resultFileEnv, type PayloadResult } from './result';
@@ -28,6 +29,8 @@ export interface ExtensionHostRun {
   env?: Record<string, string>;
   /** Also print workbench chatter that is not extension-host output. */
   verbose?: boolean;
+  /** Opens the workspace untrusted (restricted mode) instead of with trust turned off. */
+  untrusted?: boolean;
 }
 
 export interface ExtensionHostOutcome {
@@ -94,8 +97,15 @@ export async function runInExtensionHost(run: ExtensionHostRun): Promise<Extensi
   let server: RunningCodeServer | undefined;
   let browser: LaunchedBrowser | undefined;
   try {
-    const profile = createProfile(path.join(run.runDir, 'profile'));
-    server = await startCodeServer(host, profile, { smokeTestDriver: true, logFile: serverLog });
+    const profile = createProfile(
+      path.join(run.runDir, 'profile'),
+      run.untrusted ? untrustedSettings : {},
+    );
+    server = await startCodeServer(host, profile, {
+      smokeTestDriver: true,
+      logFile: serverLog,
+      workspaceTrust: run.untrusted === true,
+    });
     console.log(`[exthost] code-server ${host.version} on ${server.url} (log: ${serverLog})`);
 
     browser = await launchChromium();
