@@ -17,6 +17,8 @@ import { ContainerWatcher } from '../../src/core/watch/containerWatcher';
 import { HealthMonitor } from '../../src/core/watch/healthMonitor';
 import { containerDetails } from '../../src/core/docker/engineJson';
 import {
+  type ContainerChoice,
+  containerChoices,
   containerRole,
   describePorts,
   groupNsoContainers,
@@ -496,6 +498,61 @@ describe('NSO containers: which and how grouped', () => {
         ['other', ['loose']],
       ],
     );
+  });
+
+  it("pickers: only the containers a command applies to, the workspace's own first, the others marked", () => {
+    const ws = (role: string): Record<string, string> => ({
+      'org.nso-workbench.role': role,
+      'org.nso-workbench.workspace': '/ws',
+    });
+    const stopped = (x: WatchedContainer): WatchedContainer => ({ ...x, state: 'exited' });
+    const containers = [
+      // Other projects' containers, running: they came first in the old pickers.
+      c('nso1', 'cisco-nso-prod:6.4', {
+        'com.docker.compose.project': 'ha',
+        'com.docker.compose.service': 'nso1',
+      }),
+      c('netsim', 'netsim:1', {
+        'com.docker.compose.project': 'ha',
+        'com.docker.compose.service': 'netsim',
+      }),
+      c('theirs', 'cisco-nso-prod:6.4', {
+        'org.nso-workbench.role': 'prod',
+        'org.nso-workbench.workspace': '/elsewhere',
+      }),
+      stopped(c('loose', 'cisco-nso-prod:6.3')),
+      c('build', 'cisco-nso-build:6.4', ws('build')),
+      stopped(c('prod', 'cisco-nso-prod:6.4', ws('prod'))),
+    ];
+    const groups = groupNsoContainers(containers, ['/ws']);
+    const listed = (choices: ContainerChoice[]): string[][] =>
+      choices.map((x) => [x.container.name, x.section, x.owner ?? '']);
+
+    // Start: what is not running, the workspace's stopped production container first.
+    assert.deepEqual(listed(containerChoices(groups, (x) => x.state !== 'running')), [
+      ['prod', 'This workspace', ''],
+      ['loose', 'Other NSO containers', 'not from this workspace'],
+    ]);
+    // Stop: what runs; the workspace's own first, the rest saying whose they are.
+    assert.deepEqual(listed(containerChoices(groups, (x) => x.state === 'running')), [
+      ['build', 'This workspace', ''],
+      ['netsim', 'Compose project ha', 'Compose project ha'],
+      ['nso1', 'Compose project ha', 'Compose project ha'],
+      ['theirs', 'Other NSO containers', 'workspace /elsewhere'],
+    ]);
+    // NSO logs: production containers only (no build container, no netsim).
+    assert.deepEqual(
+      containerChoices(groups, (x) => containerRole(x) === 'prod').map((x) => x.container.name),
+      ['prod', 'nso1', 'loose', 'theirs'],
+    );
+    // A container the workspace attached to (Use Existing Container…) counts as its own.
+    const attached = containerChoices(groups, () => true, 'nso1-id');
+    assert.deepEqual(listed(attached).slice(0, 3), [
+      ['nso1', 'This workspace', 'Compose project ha'],
+      ['prod', 'This workspace', ''],
+      ['build', 'This workspace', ''],
+    ]);
+    assert.ok(attached[0]?.own && !attached.slice(3).some((x) => x.own));
   });
 
   it('finds the production container: chosen, labelled, then mounted from the workspace', () => {

@@ -149,6 +149,66 @@ export function groupNsoContainers(
   return groups;
 }
 
+/** One container offered by a picker, with the section it is listed under. */
+export interface ContainerChoice {
+  readonly container: WatchedContainer;
+  /** One of the open workspace's own containers (our labels, this folder). */
+  readonly own: boolean;
+  /** The section heading: "This workspace", "Compose project shop", "Other NSO containers". */
+  readonly section: string;
+  /** Whose it is, for a container that is not the workspace's own ("Compose project shop"). */
+  readonly owner?: string;
+}
+
+/**
+ * The containers a picker offers, in the order the Containers view groups
+ * them: the workspace's own first (the followed production container at the
+ * top, also when another project made it), then Compose projects, then other
+ * NSO containers. Only those `applies`
+ * accepts are listed (Start offers what is not running, Stop what is), so that
+ * a container of another project is never the first, one-click choice when
+ * the workspace has its own.
+ */
+export function containerChoices(
+  groups: readonly ContainerGroup[],
+  applies: (c: WatchedContainer) => boolean,
+  followedId?: string,
+): ContainerChoice[] {
+  const out: ContainerChoice[] = [];
+  for (const g of groups) {
+    const members = g.containers.filter(applies);
+    if (g.kind === 'workspace') {
+      const followedFirst = [...members].sort(
+        (a, b) => Number(b.id === followedId) - Number(a.id === followedId),
+      );
+      const section =
+        groups.filter((x) => x.kind === 'workspace').length > 1
+          ? `This workspace: ${path.posix.basename(normalise(g.workspacePath))}`
+          : 'This workspace';
+      for (const c of followedFirst) out.push({ container: c, own: true, section });
+    } else if (g.kind === 'compose') {
+      const owner = `Compose project ${g.project}`;
+      for (const c of members) out.push({ container: c, own: false, section: owner, owner });
+    } else {
+      for (const c of members) {
+        const workspace = workspaceOf(c.labels);
+        const owner =
+          workspace !== undefined ? `workspace ${workspace}` : 'not from this workspace';
+        out.push({ container: c, own: false, section: 'Other NSO containers', owner });
+      }
+    }
+  }
+
+  // A container the workspace uses though another project made it (Use
+  // Existing Container…) is the workspace's too: first, still saying whose.
+  const attached = out.findIndex((x) => !x.own && x.container.id === followedId);
+  if (attached >= 0) {
+    const [x] = out.splice(attached, 1);
+    out.unshift({ ...x!, own: true, section: 'This workspace' });
+  }
+  return out;
+}
+
 /**
  * The production container the Health view and status bar follow:
  * 1. one the user chose (by id or name), when it still exists;

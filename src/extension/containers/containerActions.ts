@@ -16,7 +16,12 @@ import {
   type NsoLogFile,
 } from '../../core/nso/nsoLogs';
 import type { WatchedContainer } from '../../core/watch/containerWatcher';
-import { containerRole, describeMount, describeState } from '../../core/watch/nsoContainers';
+import {
+  containerChoices,
+  containerRole,
+  describeMount,
+  describeState,
+} from '../../core/watch/nsoContainers';
 import type { WorkbenchContext } from '../context';
 import { adminUser, type NsoStatus } from '../health/nsoStatus';
 import type { ContainerNode } from './containersView';
@@ -40,7 +45,12 @@ export class ContainerActions {
   /** Starts a stopped container; a paused one is unpaused (Docker refuses to start it). */
   async start(target: ContainerTarget): Promise<void> {
     if (!this.requireTrust('start containers')) return;
-    const c = await this.pick(target, 'Start which container?', (x) => x.state !== 'running');
+    const c = await this.pick(
+      target,
+      'Start which container?',
+      (x) => x.state !== 'running',
+      'Every NSO container is running: there is none to start.',
+    );
     if (!c) return;
     if (c.state === 'paused') {
       await this.run(`Unpausing ${c.name}`, async (client) => {
@@ -57,7 +67,12 @@ export class ContainerActions {
 
   async stop(target: ContainerTarget): Promise<void> {
     if (!this.requireTrust('stop containers')) return;
-    const c = await this.pick(target, 'Stop which container?', (x) => x.state === 'running');
+    const c = await this.pick(
+      target,
+      'Stop which container?',
+      (x) => x.state === 'running',
+      'No NSO container is running: there is none to stop.',
+    );
     if (!c) return;
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
     await this.run(`Stopping ${c.name}`, async (client) => {
@@ -155,12 +170,12 @@ export class ContainerActions {
   /** `ncs_cli -u <admin> -C` (or -J by `nso.cli.style`) in a terminal. */
   async openCli(target: ContainerTarget): Promise<void> {
     if (!this.requireTrust('open the NSO CLI')) return;
-    // A build container never runs NSO: it is not offered.
+    // Only a production container runs NSO; a stopped one is offered to start.
     const c = await this.pick(
       target,
       'Open the NSO CLI of which container?',
-      isRunningProd,
-      (w) => containerRole(w) !== 'build',
+      isProd,
+      'There is no NSO production container: NSO runs only there (Start NSO).',
     );
     if (!c || !this.requireRunning(c)) return;
     const style =
@@ -186,6 +201,7 @@ export class ContainerActions {
       target,
       'Open a shell in which container?',
       (x) => x.state === 'running',
+      'No NSO container is running: a shell needs a running container.',
     );
     if (!c || !this.requireRunning(c)) return;
     this.dockerTerminal(`Shell: ${c.name}`, 'terminal-bash', [
@@ -206,7 +222,14 @@ export class ContainerActions {
 
   /** Open NSO Log…: a file from /log, picked, or named by a fix (`ncs-python-vm-l3vpn.log`). */
   async openNsoLog(target: ContainerTarget, file?: string): Promise<void> {
-    const c = await this.pick(target, 'Open an NSO log of which container?', isRunningProd);
+    // NSO writes /log only in a production container (a build container runs no
+    // NSO); a stopped one's /log is still read through Docker's archive API.
+    const c = await this.pick(
+      target,
+      'Open an NSO log of which container?',
+      isProd,
+      'There is no NSO production container: only NSO writes the logs under /log.',
+    );
     if (!c) return;
     const client = this.client();
     if (!client) return;
@@ -269,12 +292,16 @@ export class ContainerActions {
 
   // ---------------------------------------------------------------------------
 
-  /** The container meant: the tree item, the named one, or one the user picks. */
+  /**
+   * The container meant: the tree item, the named one, or one the user picks
+   * among those `applies` accepts, the workspace's own first and the others
+   * marked with whose they are (`none` says why there is nothing to pick).
+   */
   private async pick(
     target: ContainerTarget,
     title: string,
-    preferred?: (c: WatchedContainer) => boolean,
-    offered: (c: WatchedContainer) => boolean = () => true,
+    applies: (c: WatchedContainer) => boolean = () => true,
+    none?: string,
   ): Promise<WatchedContainer | undefined> {
     if (typeof target === 'object' && target?.kind === 'container') {
       return this.status.container(target.container.id) ?? target.container;
@@ -285,11 +312,8 @@ export class ContainerActions {
       return found;
     }
     this.status.start();
-    const all = this.status
-      .groups()
-      .flatMap((g) => g.containers)
-      .filter(offered);
-    if (all.length === 0) {
+    const groups = this.status.groups();
+    if (groups.length === 0) {
       const reason =
         this.status.health.state === 'engineDown'
           ? (this.status.health.problems[0]?.detail ?? 'Docker is not reachable.')
@@ -297,18 +321,29 @@ export class ContainerActions {
       void vscode.window.showInformationMessage(reason);
       return undefined;
     }
-    const sorted = preferred
-      ? [...all].sort((a, b) => Number(preferred(b)) - Number(preferred(a)))
-      : all;
-    const picked = await vscode.window.showQuickPick(
-      sorted.map((c) => ({
-        label: c.name,
-        description: describeState(c),
-        detail: c.image,
-        container: c,
-      })),
-      { title, placeHolder: 'NSO containers' },
-    );
+    const choices = containerChoices(groups, applies, this.status.prodContainer()?.id);
+    if (choices.length === 0) {
+      void vscode.window.showInformationMessage(none ?? 'There is no NSO container.');
+      return undefined;
+    }
+    type Item = vscode.QuickPickItem & { container?: WatchedContainer };
+    const items: Item[] = [];
+    for (const [i, x] of choices.entries()) {
+      if (x.section !== choices[i - 1]?.section) {
+        items.push({ label: x.section, kind: vscode.QuickPickItemKind.Separator });
+      }
+      items.push({
+        label: x.container.name,
+        description: [describeState(x.container), x.owner].filter(Boolean).join(' · '),
+        detail: x.container.image,
+        container: x.container,
+      });
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'NSO containers',
+      matchOnDescription: true,
+    });
     return picked?.container;
   }
 
@@ -392,8 +427,8 @@ export class ContainerActions {
   }
 }
 
-function isRunningProd(c: WatchedContainer): boolean {
-  return c.state === 'running' && containerRole(c) === 'prod';
+function isProd(c: WatchedContainer): boolean {
+  return containerRole(c) === 'prod';
 }
 
 function findOnPath(command: string): string | undefined {
