@@ -61,7 +61,8 @@ describe('CLI --container naming no container', function () {
   });
 
   after(async () => {
-    await docker(['rm', '-f', own]).catch(() => undefined);
+    // With its anonymous /nso and /log volumes (the image declares them).
+    await docker(['rm', '-f', '--volumes', own]).catch(() => undefined);
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
