@@ -8,6 +8,7 @@ import {
   prodContainerName,
   prodPackagesDirLabel,
   prodVolumeNames,
+  removedMessage,
   startFailureHints,
   ncsConfRejection,
   volumeLossDescription,
@@ -95,6 +96,34 @@ describe('production container settings', () => {
     assert.match(text, /a-nso and a-log/);
     assert.match(text, /CDB/);
     assert.match(text, /backups/);
+  });
+
+  it('says what a finished removal did: removed, deleted, kept', () => {
+    const result = {
+      name: 'nso-prod-ws',
+      deletedVolumes: ['nso-prod-ws-nso', 'nso-prod-ws-log'],
+      keptVolumes: [],
+      failedVolumes: [],
+    };
+    assert.equal(
+      removedMessage(result, true),
+      "NSO: removed nso-prod-ws; deleted volumes nso-prod-ws-nso and nso-prod-ws-log with NSO's data (CDB, backups, logs).",
+    );
+    assert.equal(
+      removedMessage({ ...result, deletedVolumes: [], keptVolumes: ['nso-prod-ws-nso'] }, false),
+      "NSO: removed nso-prod-ws; NSO's data stays in nso-prod-ws-nso: the next Start NSO finds it again.",
+    );
+    assert.equal(
+      removedMessage(
+        { ...result, deletedVolumes: ['nso-prod-ws-nso'], keptVolumes: ['shared'] },
+        true,
+      ),
+      "NSO: removed nso-prod-ws; deleted volume nso-prod-ws-nso with NSO's data (CDB, backups, logs); kept shared: not made by NSO Workbench.",
+    );
+    assert.equal(
+      removedMessage({ ...result, deletedVolumes: [] }, false),
+      'NSO: removed nso-prod-ws; it had no volumes.',
+    );
   });
 
   it('reads the cause of a failed NSO start from its logs, for Start NSO and a restore alike', () => {

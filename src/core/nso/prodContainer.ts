@@ -862,6 +862,33 @@ export interface RemoveResult {
   failedVolumes: { name: string; reason: string }[];
 }
 
+/**
+ * What a finished removal did, in one message: the container removed, the
+ * volumes deleted with NSO's data, and those kept (and why). Volumes the
+ * engine refused are left to the caller, which offers to retry.
+ */
+export function removedMessage(result: RemoveResult, deleteVolumes: boolean): string {
+  const parts = [`NSO: removed ${result.name}`];
+  const deleted = result.deletedVolumes;
+  const kept = result.keptVolumes;
+  if (deleted.length > 0) {
+    parts.push(
+      `deleted ${deleted.length === 1 ? 'volume' : 'volumes'} ${deleted.join(' and ')} with NSO's data (CDB, backups, logs)`,
+    );
+  }
+  if (kept.length > 0) {
+    parts.push(
+      deleteVolumes
+        ? `kept ${kept.join(' and ')}: not made by NSO Workbench`
+        : `NSO's data stays in ${kept.join(' and ')}: the next Start NSO finds it again`,
+    );
+  }
+  if (deleted.length === 0 && kept.length === 0 && result.failedVolumes.length === 0) {
+    parts.push('it had no volumes');
+  }
+  return `${parts.join('; ')}.`;
+}
+
 /** How long a removed container may take to be gone before its volumes are removed anyway. */
 const containerGoneTimeoutMs = 10_000;
 

@@ -16,6 +16,7 @@ import {
   isProdContainerError,
   packagesMountWarning,
   prodVolumeNames,
+  removedMessage,
   removeProdContainer,
   resolveProdContainer,
   restartProdContainer,
@@ -355,6 +356,7 @@ export class ProdService {
       );
       this.changed.fire(folder);
       if (result.failedVolumes.length > 0) await this.offerVolumeDeletion(result);
+      else void vscode.window.showInformationMessage(removedMessage(result, deleteVolumes));
     });
   }
 
