@@ -189,6 +189,20 @@ describe('Backups view: restoring a backup as a user does', function () {
     );
     const row = newestBackup(pane);
     assert.match(await row.innerText(), /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[\s\S]*NSO 6\.4\.1/);
+    // The production container is a row of its own, with an icon and a short
+    // state, and the backups are its children (aligned under it).
+    const containerRow = pane
+      .locator('.monaco-list-row[aria-level="1"]')
+      .filter({ hasText: nso })
+      .first();
+    await containerRow.waitFor({ timeout: uiTimeoutMs });
+    assert.match(await containerRow.innerText(), new RegExp(`^${nso}\\s*running$`));
+    assert.equal(
+      await containerRow.locator('.codicon-vm-running').count(),
+      1,
+      'the container row has its icon',
+    );
+    assert.equal(await row.getAttribute('aria-level'), '2', 'the backup is under the container');
     await workbench.screenshot('backups-view');
   });
 

@@ -38,6 +38,15 @@ export interface BackupNode {
   readonly entry: BackupEntry;
 }
 
+/** The production container the backups are in: their parent row, with its state. */
+interface ContainerNode {
+  readonly kind: 'container';
+  readonly folder: vscode.WorkspaceFolder;
+  readonly container: ContainerDetails;
+  /** NSO is stopped: the backups were read through a helper container. */
+  readonly viaHelper: boolean;
+}
+
 interface InfoNode {
   readonly kind: 'info';
   readonly folder: vscode.WorkspaceFolder;
@@ -47,7 +56,7 @@ interface InfoNode {
   readonly command?: vscode.Command;
 }
 
-type Node = FolderNode | BackupNode | InfoNode;
+type Node = FolderNode | ContainerNode | BackupNode | InfoNode;
 
 /** What one folder's production container holds, as last read. */
 interface FolderState {
@@ -203,6 +212,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     }
     const folder = node?.folder ?? folders[0]!;
     const state = await this.state(folder);
+    if (node?.kind === 'container') return this.children(folder, state);
     // A backup exists: the walkthrough's backup step is done.
     if (state.entries.length > 0) await setFound();
     this.watch([state.container?.id]);
@@ -214,6 +224,13 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
       // content says it, with the actions that help (Start NSO, Use Existing
       // Container, a missing production image; or Retry when Docker is away).
       if (noContainer || state.noDocker) return [];
+    }
+    // The container is a row of its own, with an icon and its state, the
+    // backups under it (a message above the tree had neither and wrapped).
+    if (state.container) {
+      return [
+        { kind: 'container', folder, container: state.container, viaHelper: state.viaHelper },
+      ];
     }
     return this.children(folder, state);
   }
@@ -263,13 +280,10 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     return state.entries.map((entry) => ({ kind: 'backup', folder, container, entry }));
   }
 
-  /** The line above the tree: which container, whether NSO runs. */
+  /** The view's title says how many backups; the container row says the rest. */
   private describe(state: FolderState): void {
     if (!this.tree) return;
     const c = state.container;
-    this.tree.message = c
-      ? `${c.name} · ${c.state.running ? 'running' : `stopped${state.viaHelper ? ' (read through a helper container)' : ''}`}`
-      : undefined;
     this.tree.description = c
       ? quantity(state.entries.filter((e) => e.kind === 'backup').length, 'backup')
       : '';
@@ -282,6 +296,7 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
       item.contextValue = 'nso.backups.folder';
       return item;
     }
+    if (node.kind === 'container') return containerItem(node);
     if (node.kind === 'info') {
       const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon(node.icon);
@@ -362,6 +377,31 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
     const state = await this.state(folder);
     return this.children(folder, state).filter((n): n is BackupNode => n.kind === 'backup');
   }
+}
+
+function containerItem(node: ContainerNode): vscode.TreeItem {
+  const c = node.container;
+  const running = c.state.running;
+  const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `container:${node.folder.uri.toString()}:${c.id}`;
+  item.description = running ? 'running' : 'stopped';
+  item.iconPath = new vscode.ThemeIcon(running ? 'vm-running' : 'vm-outline');
+  // The Take Backup and Import actions of a folder row apply to its container's row too.
+  item.contextValue = 'nso.backups.container';
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${escapeMarkdown(c.name)}**, the production container\n\n`);
+  md.appendMarkdown(`Image ${escapeMarkdown(c.image)}\n\n`);
+  md.appendMarkdown(
+    running
+      ? 'NSO is running: the backups are read and taken in this container.'
+      : 'NSO is stopped: the backups were read through a helper container that mounts ' +
+          "this container's volumes.",
+  );
+  item.tooltip = md;
+  item.accessibilityInformation = {
+    label: `Production container ${c.name}, ${running ? 'running' : 'stopped'}`,
+  };
+  return item;
 }
 
 type ViewState = 'untrusted' | 'noFolder' | 'noContainer' | 'noDocker' | 'ready';
