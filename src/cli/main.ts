@@ -44,9 +44,14 @@ const commonOptionsHelp = [
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is a usage error: the usage goes where errors go, as for an unknown command.
+    io.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(usage());
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   if (name === '--version') {
     io.stdout.write(`${version()}\n`);

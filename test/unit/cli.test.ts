@@ -29,6 +29,15 @@ describe('nso-workbench CLI', () => {
     );
   });
 
+  it('exits 2 with the usage on stderr without a command, and 0 with it on stdout for --help', async () => {
+    const none = await run([]);
+    assert.deepEqual([none.code, none.out], [2, '']);
+    assert.match(none.err, /^Usage: nso-workbench <command>/);
+    const help = await run(['--help']);
+    assert.deepEqual([help.code, help.err], [0, '']);
+    assert.match(help.out, /^Usage: nso-workbench <command>/);
+  });
+
   it('exits non-zero with usage for an unknown command', async () => {
     const r = await run(['frobnicate']);
     assert.equal(r.code, 2);
