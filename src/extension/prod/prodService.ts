@@ -36,6 +36,20 @@ const attachedKey = (folder: vscode.WorkspaceFolder): string =>
 /** The admin password's key in VS Code's secret storage. */
 export const adminPasswordSecret = 'nso.adminPassword';
 
+/**
+ * What the password is for, and what it is not: Cisco's image applies
+ * ADMIN_PASSWORD only when NSO starts on a new, empty /nso volume, and Docker
+ * keeps it in the container's environment, where `docker inspect` shows it.
+ */
+function adminPasswordPrompt(user: string): string {
+  return (
+    `Password for the NSO user ${user}, used when NSO starts on a new, empty /nso volume: ` +
+    "Cisco's image applies ADMIN_PASSWORD only on that first start, so changing it here does not change the password of an NSO that has already started. " +
+    'Docker shows it in docker inspect (the image takes it as an environment variable). ' +
+    "Kept in VS Code's secret storage. Leave empty for none."
+  );
+}
+
 export class ProdService {
   private readonly changed = new vscode.EventEmitter<vscode.WorkspaceFolder>();
   /** Fires after a container was started, attached, stopped, restarted or removed. */
@@ -136,7 +150,7 @@ export class ProdService {
     if (known !== undefined) return known;
     const entered = await vscode.window.showInputBox({
       title: 'NSO admin password',
-      prompt: `Password for the NSO user ${user} (ADMIN_PASSWORD: NSO creates the user on the first start of an empty /nso volume, with local authentication on). Kept in VS Code's secret storage. Leave empty for none.`,
+      prompt: adminPasswordPrompt(user),
       password: true,
       ignoreFocusOut: true,
     });
@@ -145,10 +159,16 @@ export class ProdService {
     return entered;
   }
 
+  /** The admin user named in the password prompt: the only folder's, else the default. */
+  private adminUserOfAnyFolder(): string {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    return folders.length === 1 ? this.adminUser(folders[0]!) : defaultAdminUser;
+  }
+
   /**
    * `NSO: Set Admin Password…`: replaces the stored password (asked, or given
    * by a caller such as a test). It takes effect on the next first start of
-   * an empty /nso volume, as ADMIN_PASSWORD does.
+   * an empty /nso volume, as ADMIN_PASSWORD does; a running NSO keeps its own.
    */
   async setAdminPassword(value?: unknown): Promise<void> {
     const entered =
@@ -156,8 +176,7 @@ export class ProdService {
         ? value
         : await vscode.window.showInputBox({
             title: 'NSO admin password',
-            prompt:
-              "New password for ADMIN_PASSWORD, kept in VS Code's secret storage. Leave empty for none.",
+            prompt: adminPasswordPrompt(this.adminUserOfAnyFolder()),
             password: true,
             ignoreFocusOut: true,
           });
