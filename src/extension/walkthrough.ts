@@ -99,13 +99,15 @@ class WalkthroughProgress implements vscode.Disposable {
   async findImages(): Promise<void> {
     const found = await this.lookUpImages();
     if (!found) return;
-    // Asked for by a click in the walkthrough: say the image keys again even
-    // when unchanged. VS Code ticks a step when its key changes; a change
-    // that came before the walkthrough listened (seen once, not reproduced)
-    // would otherwise leave the step unticked with nothing to tick it.
-    for (const key of ['nso.walkthrough.imagesFound', 'nso.walkthrough.imagesMatch']) {
-      if (this.keys.get(key) === true) await this.announce(key);
-    }
+    // FIXME(#8): a fresh-user tryout once saw the images steps stay unticked
+    // after this command said both images were found; not reproduced. What
+    // VS Code does with `onContext:` completion events: a key that already
+    // holds when the walkthrough registers ticks the step then, and a change
+    // that makes it hold ticks it later; each event counts once per window,
+    // so setting a key false and true again ticks nothing more (this command
+    // used to do that). A step done in VS Code's records but not redrawn on
+    // an open walkthrough page was seen by the first-session UI test (the CLI
+    // step): reopening the walkthrough shows it ticked.
     const line = (what: string, choice: ImageChoice): string =>
       choice.ok ? `${what} ${choice.image.ref}` : choice.message;
     if (found.build.ok && found.prod.ok) {
@@ -196,12 +198,6 @@ class WalkthroughProgress implements vscode.Disposable {
       this.ctx.log.warn(`Looking for NSO images: ${String(error)}`);
       return undefined;
     }
-  }
-
-  /** Sets a true key false and true again: one change VS Code cannot miss. */
-  private async announce(key: string): Promise<void> {
-    await vscode.commands.executeCommand('setContext', key, false);
-    await vscode.commands.executeCommand('setContext', key, true);
   }
 
   private set(key: string, value: boolean): void {
