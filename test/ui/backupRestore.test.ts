@@ -288,4 +288,26 @@ describe('Backups view: restoring a backup as a user does', function () {
     assert.match(now, /ui1\n address 203\.0\.113\.1\n/);
     assert.doesNotMatch(now, /ui3/);
   });
+
+  it('follows the container stopping: one short row, the helper container said in its tooltip', async () => {
+    const pane = await expandBackups(page);
+    const containerRow = pane
+      .locator('.monaco-list-row[aria-level="1"]')
+      .filter({ hasText: nso })
+      .first();
+    await containerRow.waitFor({ timeout: uiTimeoutMs });
+    // Stopped behind the view's back: the container watcher's event refreshes it.
+    await dockerOk(['stop', nso]);
+    await eventually(
+      () => containerRow.innerText(),
+      (t) => new RegExp(`^${nso}\\s*stopped$`).test(t),
+      'the container row to say stopped',
+      60_000,
+    );
+    assert.equal(await containerRow.locator('.codicon-vm-outline').count(), 1, 'stopped icon');
+    // The backups are still listed under it, read through a helper container.
+    await newestBackup(pane).waitFor({ timeout: 60_000 });
+    assert.equal(await newestBackup(pane).getAttribute('aria-level'), '2');
+    await workbench.screenshot('backups-view-stopped');
+  });
 });
