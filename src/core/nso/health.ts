@@ -785,15 +785,16 @@ const dockerDefaultHealthIntervalMs = 30_000;
 
 /**
  * What Docker's health check says, in words for the Health view and the
- * status-bar tooltip. A stopped container's last result is history: Docker
- * runs no check while it is stopped. While NSO already answers our probe,
+ * status-bar tooltip. A stopped container's health status is history: Docker
+ * runs no check while it is stopped, and marks it unhealthy when it stops. While NSO already answers our probe,
  * "starting" only means Docker has not run (or passed) its check yet.
  */
 export function healthCheckWords(health: NsoHealth): string {
   const c = health.container;
   if (!c || c.health === 'none') return 'none (the container has no health check)';
   if (c.state !== 'running') {
-    return `not run while the container is ${c.state === 'paused' ? 'paused' : 'stopped'} (last result before: ${c.health})`;
+    // Docker marks a container that stops "unhealthy" whatever its check said.
+    return `not run while the container is ${c.state === 'paused' ? 'paused' : 'stopped'}`;
   }
   if (c.health === 'starting' && health.baseState !== 'starting') {
     const every = formatDuration(c.intervalMs ?? dockerDefaultHealthIntervalMs);
