@@ -101,6 +101,9 @@ describe('one Docker event stream', function () {
   });
 
   after(async () => {
+    // Hidden first: a shown Backups view reads a container that stops, through a
+    // helper container, and the window may close before that helper is removed.
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await config().update('docker.host', undefined, vscode.ConfigurationTarget.Global);
     await docker(['rm', '-f', '-v', name]);
     await relay?.close();
