@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { createDockerClient, nodeEndpointSources } from '../../src/core/docker';
+import type { DockerEvent } from '../../src/core/docker/client';
 import { countingClient } from '../../src/core/watch/callCounter';
 import {
   ContainerWatcher,
@@ -38,7 +39,7 @@ const workspace = path.join(os.tmpdir(), `${run}-ws`);
 
 describe('container watcher on a real engine', function () {
   this.timeout(120_000);
-  const created: { name: string; host?: string }[] = [];
+  const created: { name: string; host?: string; image?: boolean }[] = [];
   let image = '';
 
   before(() => {
@@ -46,7 +47,10 @@ describe('container watcher on a real engine', function () {
   });
 
   after(async () => {
-    for (const c of created) await docker(['rm', '-f', c.name], c.host ? { host: c.host } : {});
+    for (const c of created) {
+      const args = c.image ? ['rmi', c.name] : ['rm', '-f', c.name];
+      await docker(args, c.host ? { host: c.host } : {});
+    }
   });
 
   it('follows create, start, health_status, die and destroy from the one event stream', async () => {
@@ -154,6 +158,43 @@ describe('container watcher on a real engine', function () {
           sequence.indexOf('healthy') < sequence.indexOf('unhealthy'),
         `health went healthy, then unhealthy: ${sequence.join(' → ')}`,
       );
+    } finally {
+      await watcher.dispose();
+    }
+  });
+
+  it('passes image tag and untag events on from the one event stream', async () => {
+    const counted = countingClient(createDockerClient());
+    const watcher = new ContainerWatcher(counted.client, { relevant: isWatchedContainer });
+    try {
+      await startLive(watcher);
+      const before = counted.calls.length;
+      // A tag of our own on the test image: adding and removing it are image events.
+      const tag = `${run}-image:tagged`;
+      created.push({ name: tag, image: true });
+      const tagged = await matchingAfter<DockerEvent>(
+        () => dockerOk(['tag', image, tag]),
+        'the tag event',
+        watcher.onImageEvent,
+        (e) => e.action === 'tag' && e.attributes.name === tag,
+        20_000,
+      );
+      assert.equal(tagged.type, 'image');
+      await matchingAfter<DockerEvent>(
+        () => dockerOk(['rmi', tag]),
+        'the untag event',
+        watcher.onImageEvent,
+        (e) => e.action === 'untag',
+        20_000,
+      );
+      // The shared engine's other containers may be inspected meanwhile; a
+      // list would mean the stream was opened again (the unit test counts all).
+      assert.deepEqual(
+        counted.calls.slice(before).filter((c) => c.method !== 'inspectContainer'),
+        [],
+        'no list and no second stream',
+      );
+      assert.equal(counted.byMethod().events, 1, 'one event stream');
     } finally {
       await watcher.dispose();
     }
