@@ -1,8 +1,9 @@
 // The status bar and the Health view against a real NSO simulator container
 // whose Docker health check runs only every 120 s: they say NSO is up as soon
 // as NSO answers (as Start NSO does), while Docker itself still says
-// "starting"; and a container killed with SIGKILL (exit 137) reads as
-// stopped, with Start as the fix, not as a failing health check.
+// "starting"; they agree with Start NSO the moment it says NSO is up; and a
+// container killed with SIGKILL (exit 137) reads as stopped, with Start as
+// the fix, not as a failing health check.
 
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -23,14 +24,19 @@ function snapshot(): Promise<NsoStatusSnapshot> {
 
 async function statusBarShows(pattern: RegExp, timeoutMs: number): Promise<NsoStatusSnapshot> {
   let last: NsoStatusSnapshot | undefined;
-  await waitFor(
-    `the status bar to show ${pattern}`,
-    async () => {
-      last = await snapshot();
-      return pattern.test(last.statusBar.text);
-    },
-    timeoutMs,
-  );
+  try {
+    await waitFor(
+      `the status bar to show ${pattern}`,
+      async () => {
+        last = await snapshot();
+        return pattern.test(last.statusBar.text);
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const seen = last ? `${last.statusBar.text} (${last.health.summary})` : 'nothing';
+    throw new Error(`${String(error)}; it shows ${seen}`);
+  }
   return last!;
 }
 
@@ -39,7 +45,7 @@ async function dockerHealth(): Promise<string> {
 }
 
 describe("NSO health before Docker's first health check", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let workspacePath = '';
 
   before(async () => {
@@ -98,5 +104,43 @@ describe("NSO health before Docker's first health check", function () {
       JSON.stringify(container?.children),
     );
     assert.ok(!stopped.statusBar.tooltip.includes('Health check failing'));
+    await dockerOk(['rm', '-f', '-v', name]);
+  });
+
+  it('agrees with Start NSO: NSO up when it says so, though Docker has not checked yet', async () => {
+    const started = `${name}-start`;
+    const network = `${started}-net`;
+    const folder = vscode.workspace.workspaceFolders![0]!;
+    const nso = vscode.workspace.getConfiguration('nso', folder.uri);
+    const target = vscode.ConfigurationTarget.WorkspaceFolder;
+    // Our own network: the engine's default bridge is not ours to rely on.
+    await dockerOk(['network', 'create', network]);
+    try {
+      await nso.update('prodImage', image, target);
+      await nso.update('prod.containerName', started, target);
+      await nso.update('prod.network', network, target);
+      // The sample's ncs.conf turns local authentication on: the admin needs a password.
+      await vscode.commands.executeCommand('nso.prod.setAdminPassword', 'exthost-secret');
+
+      const result = await vscode.commands.executeCommand<{ name: string }>('nso.prod.start');
+      assert.equal(result?.name, started);
+      // The image's own check runs every 30 s: Docker has not run it yet.
+      const dockerSays = await dockerOk([
+        'inspect',
+        '--format',
+        '{{.State.Health.Status}}',
+        started,
+      ]);
+      assert.equal(dockerSays, 'starting');
+      const s = await statusBarShows(/NSO 6\.4\.1( up|: \d+ packages? down)/, 5_000);
+      assert.doesNotMatch(s.statusBar.text, /starting/);
+    } finally {
+      for (const key of ['prodImage', 'prod.containerName', 'prod.network']) {
+        await nso.update(key, undefined, target);
+      }
+      await docker(['rm', '-f', started]);
+      await docker(['volume', 'rm', '-f', `${started}-nso`, `${started}-log`]);
+      await docker(['network', 'rm', network]);
+    }
   });
 });
