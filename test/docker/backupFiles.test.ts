@@ -19,6 +19,8 @@ import {
   isBackupError,
   listBackups,
   openBackupAccess,
+  removeHelper,
+  startHelper,
   takeBackup,
   type BackupEntry,
 } from '../../src/core/nso/backup';
@@ -260,6 +262,30 @@ describe('NSO backup files in the production container', function () {
     assert.equal(helpers.trim(), '', 'the helper is removed');
     await dockerOk(['start', nso]);
     await waitHealthy(nso);
+  });
+
+  it('ends a helper left behind by a process that died, and Docker removes it', async () => {
+    await dockerOk(['stop', nso]);
+    try {
+      // What a killed window leaves: a helper nobody will close.
+      const details = await dockerClient.inspectContainer(nso);
+      const helper = await startHelper(dockerClient, details, { lifetimeS: 2 });
+      assert.equal(
+        (await dockerOk(['inspect', '-f', '{{.HostConfig.AutoRemove}}', helper])).trim(),
+        'true',
+      );
+      let gone = false;
+      for (let i = 0; i < 60 && !gone; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+        gone = (await docker(['container', 'inspect', helper])).code !== 0;
+      }
+      assert.ok(gone, 'the helper ended by itself and was removed');
+      // Closing it afterwards, as the process would if it had lived, is harmless.
+      await removeHelper(dockerClient, helper);
+    } finally {
+      await dockerOk(['start', nso]);
+      await waitHealthy(nso);
+    }
   });
 
   it('works from the command line, finding the container by its workspace label', async () => {

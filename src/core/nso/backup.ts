@@ -459,7 +459,7 @@ export function nsoMountOf(
 /**
  * The production container itself when it runs; else a helper container from
  * the same image with the same mounts, whose only process sleeps, removed by
- * close(). The helper has no network and no health check: it only carries
+ * close() (or by Docker when its lifetime ends, see helperLifetimeS). The helper has no network and no health check: it only carries
  * exec'd commands.
  */
 export async function openBackupAccess(
@@ -523,17 +523,27 @@ export function helperSpec(details: ContainerDetails, purpose: HelperPurpose): C
   };
 }
 
+/**
+ * How long a helper lives at most. close() removes it when its work is done;
+ * this is for a process that dies first (a window closed mid-read, a killed
+ * command line): the helper then ends and Docker removes it, instead of
+ * holding the volumes of a stopped NSO for ever. Longer than any backup
+ * operation: a download of a large backup from a remote engine included.
+ */
+export const helperLifetimeS = 4 * 3600;
+
 export async function startHelper(
   docker: DockerClient,
   details: ContainerDetails,
-  options: RunOptions & { purpose?: HelperPurpose } = {},
+  options: RunOptions & { purpose?: HelperPurpose; lifetimeS?: number } = {},
 ): Promise<string> {
   const id = await docker.createContainer(
     {
       ...helperSpec(details, options.purpose ?? 'access'),
-      // Any image with coreutils has tail; `sleep infinity` is not everywhere.
-      entrypoint: ['tail', '-f', '/dev/null'],
+      // Whole seconds: every sleep takes them (`sleep infinity` is GNU's alone).
+      entrypoint: ['sleep', String(Math.max(1, Math.round(options.lifetimeS ?? helperLifetimeS)))],
       cmd: [],
+      autoRemove: true,
     },
     { signal: options.signal },
   );
@@ -551,6 +561,7 @@ export async function removeHelper(docker: DockerClient, helper: string): Promis
     // Named volumes are never removed by this; the helper has no anonymous ones.
     await docker.removeContainer(helper, { force: true, volumes: false });
   } catch (error) {
-    if (!isDockerError(error, 'notFound')) throw error;
+    // Gone, or Docker already removing it (its lifetime ended just now).
+    if (!isDockerError(error, 'notFound') && !isDockerError(error, 'conflict')) throw error;
   }
 }
