@@ -1,4 +1,10 @@
-import { type FixAction, formatDuration, type NsoHealth, statusWords } from '../core/nso/health';
+import {
+  type FixAction,
+  formatDuration,
+  healthCheckWords,
+  type NsoHealth,
+  statusWords,
+} from '../core/nso/health';
 import { readNsoHealthOnce } from '../core/watch/healthOnce';
 import { describeState } from '../core/watch/nsoContainers';
 import { parseArgs, type Subcommand } from './main';
@@ -105,9 +111,12 @@ function renderText(h: NsoHealth, now: number): string {
   const c = h.container;
   if (c) {
     const up = h.uptimeMs !== undefined ? `, up ${formatDuration(h.uptimeMs)}` : '';
+    // Docker marks a container that stops unhealthy: that is history, as in the Health view.
+    const running = c.state === 'running';
     lines.push(
-      `  container  ${c.name} (${c.state}${c.health !== 'none' ? `, ${c.health}` : ''}${up})`,
+      `  container  ${c.name} (${c.state}${running && c.health !== 'none' ? `, ${c.health}` : ''}${up})`,
     );
+    if (c.health !== 'none') lines.push(`  check      ${healthCheckWords(h)}`);
     lines.push(`  image      ${c.image}`);
     if (h.startPeriod) {
       lines.push(
@@ -115,7 +124,7 @@ function renderText(h: NsoHealth, now: number): string {
       );
     }
     const last = c.probes[c.probes.length - 1];
-    if (last) {
+    if (last && running) {
       lines.push(
         `  last probe exit ${last.exitCode}${last.output.trim() ? `: ${last.output.trim().split('\n')[0]}` : ''}`,
       );

@@ -206,6 +206,12 @@ describe('NSO health of a production container', function () {
       s.problems[0]?.fixes.some((f) => f.kind === 'startContainer'),
       true,
     );
+    // The command line says it as the Health view does: stopped, and no health
+    // verdict or probe from before the stop.
+    const text = await runStatus(['--dir', workspace]);
+    assert.match(text.stdout, new RegExp(`^  container  ${name} \\(exited\\)$`, 'm'));
+    assert.match(text.stdout, /^  check      not run while the container is stopped$/m);
+    assert.doesNotMatch(text.stdout, /unhealthy|last probe/);
 
     const r = await matchingAfter<NsoHealth>(
       () => dockerOk(['rm', '-v', name]),
