@@ -259,13 +259,24 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   // Sources built since count by what they were built into.
   const sources = loaded
     ? await sourceChanges(current, loaded, new Map(packages.map((p) => [p.name, p.dir])))
-    : { unbuilt: [], built: new Map<string, Set<string>>() };
+    : {
+        unbuilt: [],
+        unbuiltFiles: new Map<string, Set<string>>(),
+        built: new Map<string, Set<string>>(),
+      };
   const unbuilt = sources.unbuilt;
+  // Neither kind of source change is for a reload to deliver by itself.
+  const settledSources = new Map<string, Set<string>>();
+  for (const m of [sources.built, sources.unbuiltFiles]) {
+    for (const [name, files] of m) {
+      settledSources.set(name, new Set([...(settledSources.get(name) ?? []), ...files]));
+    }
+  }
   const done = (report: Omit<ReloadReport, 'durationMs'>): ReloadReport =>
     finish(
       req,
       started,
-      unbuilt.length > 0 && report.action !== 'none'
+      unbuilt.length > 0 && (report.action !== 'none' || report.status === 'nothing')
         ? { ...report, message: `${report.message} ${unbuiltNote(unbuilt)}` }
         : report,
     );
@@ -303,7 +314,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   let plan: ReloadPlan =
     req.redeploy !== undefined
       ? { kind: 'redeploy', packages: [req.redeploy], reason: 'asked for by name' }
-      : planReload(req.strategy, current, loaded, sources.built);
+      : planReload(req.strategy, current, loaded, settledSources);
   // Consent to delete is consent to a full reload.
   if (req.force && plan.kind !== 'full') {
     plan = { kind: 'full', reason: 'forced after the user agreed to the deletions' };
@@ -343,7 +354,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       })),
       diagnostics: [],
       touched: [],
-      message: `Nothing changed since NSO last loaded the packages: nothing to reload. ${upSummary(statuses)}`,
+      message: `Nothing that NSO loads changed since it last loaded the packages: nothing to reload. ${upSummary(statuses)}`,
       transcript,
     });
   }

@@ -24,7 +24,8 @@ export function planReload(
   strategy: ReloadStrategy,
   current: Map<string, Map<string, string>>,
   loaded: LoadedState | undefined,
-  built: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
+  /** Per package, changed src/ files a reload need not deliver (see sourceChanges). */
+  settledSources: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): ReloadPlan {
   if (strategy === 'off') return { kind: 'none', reason: 'nso.reload.strategy is off' };
   if (strategy === 'full') return { kind: 'full', reason: 'nso.reload.strategy is full' };
@@ -38,7 +39,10 @@ export function planReload(
   const redeploy: string[] = [];
   for (const [name, files] of current) {
     const changes = changedFiles(loaded.packages.get(name)!, files);
-    const impacts = changes.map((f) => ({ file: f, impact: reloadImpact(f, built.get(name)) }));
+    const impacts = changes.map((f) => ({
+      file: f,
+      impact: reloadImpact(f, settledSources.get(name)),
+    }));
     const needsFull = impacts.find((c) => c.impact === 'full');
     if (needsFull) return { kind: 'full', reason: `${name}: ${needsFull.file} changed` };
     if (impacts.some((c) => c.impact === 'redeploy')) redeploy.push(name);
@@ -64,6 +68,12 @@ export interface SourceChanges {
    */
   unbuilt: string[];
   /**
+   * Per package, its changed src/ files make has not run on since: a reload
+   * cannot give them to NSO (it loads the previous build again), so they
+   * call for a build, not for a reload.
+   */
+  unbuiltFiles: Map<string, Set<string>>;
+  /**
    * Per package, the changed src/ files its build output is newer than. What
    * they compile to is in that output, which is hashed on its own, so they
    * need no reload for themselves: a comment added to a YANG module compiles
@@ -85,6 +95,7 @@ export async function sourceChanges(
   dirs: ReadonlyMap<string, string>,
 ): Promise<SourceChanges> {
   const unbuilt: string[] = [];
+  const unbuiltFiles = new Map<string, Set<string>>();
   const built = new Map<string, Set<string>>();
   for (const [name, files] of current) {
     const before = loaded.packages.get(name);
@@ -96,16 +107,20 @@ export async function sourceChanges(
     if (sources.length === 0) continue;
     const outputAt = await newestOutputMs(dir);
     const done = new Set<string>();
-    let first: string | undefined;
+    const pending = new Set<string>();
     for (const f of sources) {
       const at = await mtimeMs(path.join(dir, f));
       if (outputAt !== undefined && at !== undefined && at <= outputAt) done.add(f);
-      else first ??= f;
+      else pending.add(f);
     }
     if (done.size > 0) built.set(name, done);
-    if (first !== undefined) unbuilt.push(`${name}: ${first.replace(/\\/g, '/')}`);
+    const first = [...pending][0];
+    if (first !== undefined) {
+      unbuiltFiles.set(name, pending);
+      unbuilt.push(`${name}: ${first.replace(/\\/g, '/')}`);
+    }
   }
-  return { unbuilt: unbuilt.sort(), built };
+  return { unbuilt: unbuilt.sort(), unbuiltFiles, built };
 }
 
 async function mtimeMs(file: string): Promise<number | undefined> {
@@ -166,12 +181,13 @@ const notLoaded =
  * Python code and templates are re-read by a redeploy; the compiled schema
  * (load-dir), Java archives, CLI files and package-meta-data.xml only by a
  * full reload; sources under src/ reach NSO through a build, so a change
- * there means a full reload as well, to be safe, unless it is in `built`
- * (see sourceChanges): then the build output it became decides.
+ * there means a full reload as well, to be safe, unless it is in `settled`
+ * (see sourceChanges): then its build output decides, or a build is due.
  */
-export function reloadImpact(relPath: string, built?: ReadonlySet<string>): ReloadImpact {
-  // A source make has run on since: its build output speaks for it.
-  if (built?.has(relPath)) return 'none';
+export function reloadImpact(relPath: string, settled?: ReadonlySet<string>): ReloadImpact {
+  // A source make has run on since: its build output speaks for it. One it
+  // has not: a reload cannot deliver it, only a build can.
+  if (settled?.has(relPath)) return 'none';
   const p = relPath.replace(/\\/g, '/');
   if (p === 'package-meta-data.xml') return 'full';
   if (p.startsWith('python/')) return 'redeploy';
