@@ -238,6 +238,7 @@ describe('reload of the corpus packages in the production container', function (
       assert.equal(stale.status, 'nothing', stale.message);
       assert.equal(stale.plan.kind, 'none');
       assert.equal(stale.transcript.includes('packages reload'), false);
+      assert.deepEqual(stale.unbuilt, ['testpkg: src/yang/testpkg.yang']);
       assert.match(
         stale.message,
         /Sources changed since NSO loaded them, with no new build: testpkg: src\/yang\/testpkg\.yang\. NSO runs the previous build there: build those packages, then reload/,
@@ -261,6 +262,7 @@ describe('reload of the corpus packages in the production container', function (
       assert.equal(report.status, 'nothing', report.message);
       assert.equal(report.plan.kind, 'none');
       assert.doesNotMatch(report.message, /no new build/);
+      assert.equal(report.unbuilt, undefined);
       // Built, so a redeploy by name is not held back for the YANG file either.
       const redeploy = await reload({ redeploy: 'testpkg' });
       assert.notEqual(redeploy.status, 'needsFullReload', redeploy.message);

@@ -211,6 +211,11 @@ export interface ReloadReport {
   upgraded: boolean;
   /** One or two sentences for the user. */
   message: string;
+  /**
+   * `<package>: <file>` for sources changed after their package's last build,
+   * which this reload could not give NSO (the message names them too).
+   */
+  unbuilt?: string[];
   transcript: string;
   durationMs: number;
 }
@@ -277,7 +282,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
       req,
       started,
       unbuilt.length > 0 && (report.action !== 'none' || report.status === 'nothing')
-        ? { ...report, message: `${report.message} ${unbuiltNote(unbuilt)}` }
+        ? { ...report, unbuilt, message: `${report.message} ${unbuiltNote(unbuilt)}` }
         : report,
     );
   if (req.redeploy !== undefined) {

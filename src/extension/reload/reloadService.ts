@@ -410,6 +410,14 @@ export class ReloadService {
       case 'ok':
       case 'nothing':
       case 'off':
+        if (report.unbuilt?.length) {
+          // Sources that need a build: a status-bar message would pass unread.
+          const build = 'Build and Reload';
+          void vscode.window.showWarningMessage(`NSO: ${report.message}`, build).then((b) => {
+            if (b === build) void vscode.commands.executeCommand('nso.reload.buildAndReload');
+          });
+          return;
+        }
         vscode.window.setStatusBarMessage(`$(check) NSO: ${report.message}`, 8000);
         return;
       case 'needsFullReload': {
