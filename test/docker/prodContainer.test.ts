@@ -344,6 +344,26 @@ describe('production container life cycle', function () {
       const details = await docker.inspectContainer(name);
       assert.ok(!JSON.stringify(details.labels).includes('not-logged'));
     });
+
+    it('warns on a first start without a password, when NSO would have no admin user', async function () {
+      this.timeout(600_000);
+      // A workspace of its own, with the same ncs.conf (local authentication on).
+      const authWs = (await docker.inspectContainer(name)).labels['org.nso-workbench.workspace']!;
+      const ws = workspace();
+      fs.copyFileSync(path.join(authWs, 'ncs.conf'), path.join(ws, 'ncs.conf'));
+      const s = settings(ws, 'nopass', { ncsConf: path.join(ws, 'ncs.conf') });
+      const first = await startProdContainer(docker, s);
+      assert.equal(first.warnings.length, 1, first.warnings.join('\n'));
+      assert.match(
+        first.warnings[0]!,
+        /^NSO started on a new \/nso volume without an admin password, so it has no user admin: .* remove the container with its volumes and start NSO again with an admin password\.$/,
+      );
+      // A later start on the same volume does not create it either, and says nothing new.
+      await stopProdContainer(docker, s.containerName!);
+      const again = await startProdContainer(docker, s);
+      assert.deepEqual(again.warnings, []);
+      await removeProdContainer(docker, s.containerName!, true);
+    });
   });
 
   it('warns when ADMIN_PASSWORD is set but local authentication is off', async function () {

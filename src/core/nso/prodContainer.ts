@@ -467,6 +467,11 @@ export async function startProdContainer(
 
   const authWarning = await localAuthWarning(docker, id, settings.adminPassword !== undefined);
   if (authWarning) warnings.push(authWarning);
+  // The /nso volume is always the first; a new one is NSO's first start.
+  if (createdVolumes.includes(spec.volumeNames[0]!) && settings.adminPassword === undefined) {
+    const noAdmin = await noAdminWarning(docker, id, settings.adminUser ?? defaultAdminUser);
+    if (noAdmin) warnings.push(noAdmin);
+  }
   for (const w of warnings) observer.warn?.(w);
   return { id, name, image, action, outdated, warnings, elapsedMs: performance.now() - started };
 }
@@ -779,6 +784,31 @@ export async function localAuthWarning(
       return `ADMIN_PASSWORD has no effect: NSO uses ${file}, where /ncs-config/aaa/local-authentication/enabled is false, so no local admin user is created. Enable it in the ncs.conf you mount at ${containerNcsConf} (<aaa><local-authentication><enabled>true</enabled>) to log in with a password.`;
     }
     return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * NSO's first start on a new /nso volume without ADMIN_PASSWORD: with local
+ * authentication on, the image creates no user, so NSO refuses ncs_cli as
+ * `user` and every reload. ADMIN_* count only on a first start, so the fix is
+ * a new volume. Undefined when local authentication is off (users come from
+ * elsewhere) or the ncs.conf cannot be read.
+ */
+export async function noAdminWarning(
+  docker: DockerClient,
+  id: string,
+  user: string,
+): Promise<string | undefined> {
+  for (const file of ncsConfCandidates) {
+    let text: string;
+    try {
+      text = await docker.readTextFile(id, file, { timeoutMs: 15_000, maxBytes: 4 * 1024 * 1024 });
+    } catch {
+      continue;
+    }
+    if (localAuthenticationEnabled(text) === false) return undefined;
+    return `NSO started on a new /nso volume without an admin password, so it has no user ${user}: the NSO CLI and package reloads will be refused. The image creates the user only on a first start: remove the container with its volumes and start NSO again with an admin password.`;
   }
   return undefined;
 }
