@@ -30,7 +30,7 @@ import {
 import { downloadBackup, importBackup } from '../core/nso/backupTransfer';
 import { workbenchFilter } from '../core/nso/labels';
 import { parseArgs, type CliIo, type Subcommand } from './main';
-import { openWorkspace, workspaceOptions } from './workspace';
+import { openWorkspace, requireNamedContainer, workspaceOptions } from './workspace';
 
 const usage = [
   'nso-workbench backup list                      [options] [--json]',
@@ -301,7 +301,10 @@ async function resolveContainer(
   named: string | undefined,
   workspace: string,
 ): Promise<string> {
-  if (named !== undefined) return named;
+  if (named !== undefined) {
+    await requireNamedContainer(docker, named);
+    return named;
+  }
   const found = await docker.listContainers({ labels: workbenchFilter('prod', workspace) });
   const running = found.filter((c) => c.state === 'running');
   const pick = running[0] ?? found[0];

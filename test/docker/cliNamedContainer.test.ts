@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { backupCommand } from '../../src/cli/backupCommand';
 import { addSubcommand } from '../../src/cli/main';
 import { reloadCommand } from '../../src/cli/reloadCommand';
 import { statusCommand } from '../../src/cli/statusCommand';
@@ -23,6 +24,7 @@ import { runCaptured } from '../helpers/runCaptured';
 addSubcommand(stopCommand);
 addSubcommand(reloadCommand);
 addSubcommand(statusCommand);
+addSubcommand(backupCommand);
 
 const prodImage = 'nso-sim/cisco-nso-prod:6.4.1';
 const own = `nsowb-clinamed-${process.pid}`;
@@ -66,10 +68,10 @@ describe('CLI --container naming no container', function () {
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
   });
 
-  for (const command of ['stop', 'reload', 'status']) {
-    it(`${command} --container <typo> fails naming it, and leaves the workspace's container alone`, async () => {
+  for (const command of [['stop'], ['reload'], ['status'], ['backup', 'list']]) {
+    it(`${command.join(' ')} --container <typo> fails naming it, and leaves the workspace's container alone`, async () => {
       const r = await runCaptured(
-        [command, '--dir', ws, '--container', typo, '--json'],
+        [...command, '--dir', ws, '--container', typo, '--json'],
         process.env,
       );
       assert.equal(r.code, 1, r.out);
