@@ -1,5 +1,5 @@
 import type { ContainerDetails, DockerClient } from '../core/docker/client';
-import { roleLabel } from '../core/nso/labels';
+import { roleLabel, workbenchFilter } from '../core/nso/labels';
 import {
   removeProdContainer,
   resolveProdContainer,
@@ -47,7 +47,17 @@ export const stopCommand: Subcommand = {
       await requireNamedContainer(docker, values.container);
       const details = await resolveProdContainer(docker, dir, values.container);
       if (!details) {
-        throw new Error(`No NSO production container for ${dir}: nothing to stop.`);
+        // A container removed earlier with its volumes kept: name them, since
+        // deleting them is what was asked for and nothing here can find them again.
+        const kept = values['delete-volumes']
+          ? await docker.listVolumes({ labels: workbenchFilter('prod', dir) })
+          : [];
+        const names = kept.map((v) => v.name).sort();
+        throw new Error(
+          names.length > 0
+            ? `No NSO production container for ${dir}: nothing to stop or remove. Its volumes are kept: ${names.join(', ')} (NSO's data: CDB, backups, logs); delete them with docker volume rm ${names.join(' ')}.`
+            : `No NSO production container for ${dir}: nothing to stop.`,
+        );
       }
       if (values['delete-volumes'] && !values.yes) {
         const volumes = await volumesToDelete(docker, details);

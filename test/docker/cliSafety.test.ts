@@ -42,6 +42,7 @@ describe('CLI safety on a production container', function () {
   const volumes: string[] = [];
   let network = '';
   let ws = '';
+  const dirs: string[] = [];
 
   before(async function () {
     this.timeout(25 * 60_000);
@@ -54,6 +55,7 @@ describe('CLI safety on a production container', function () {
     await removeContainersAndVolumes(containers, volumes);
     if (network) await removeTestNetwork(network);
     if (ws) fs.rmSync(ws, { recursive: true, force: true });
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
   it('stop --remove --delete-volumes needs --yes, lists the volumes and changes nothing without it', async function () {
@@ -114,5 +116,42 @@ describe('CLI safety on a production container', function () {
     assert.equal((await run('docker', ['container', 'inspect', name])).code, 1);
     assert.equal(await volumeExists(nsoVolume), false);
     assert.equal(await volumeExists(logVolume), false);
+  });
+
+  it('names the kept volumes when the container was removed before, and deletes nothing', async function () {
+    this.timeout(600_000);
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), `${prodTestPrefix}ws-`));
+    dirs.push(own);
+    fs.cpSync(
+      path.join(repoRoot, 'test', 'fixtures', 'prod-packages'),
+      path.join(own, 'packages'),
+      {
+        recursive: true,
+      },
+    );
+    const name = testName('clikept');
+    containers.push(name);
+    volumes.push(`${name}-nso`, `${name}-log`);
+    await startProdContainer(docker, {
+      workspaceFolder: own,
+      packagesDir: path.join(own, 'packages'),
+      image: prodImage,
+      containerName: name,
+      healthStartPeriodS: 180,
+      network,
+    });
+    const removed = await cli(['stop', '--dir', own, '--remove']);
+    assert.equal(removed.code, 0, removed.err);
+
+    const again = await cli(['stop', '--dir', own, '--remove', '--delete-volumes', '--yes']);
+    assert.equal(again.code, 1);
+    assert.match(
+      again.err,
+      new RegExp(
+        `nothing to stop or remove\\. Its volumes are kept: ${name}-log, ${name}-nso .*docker volume rm ${name}-log ${name}-nso\\.`,
+      ),
+    );
+    assert.ok(await volumeExists(`${name}-nso`), 'nothing was deleted');
+    assert.ok(await volumeExists(`${name}-log`));
   });
 });
