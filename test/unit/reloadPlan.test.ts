@@ -85,7 +85,7 @@ describe('reload plan', () => {
       ]);
       const changes = await sourceChanges(now, loaded, dirs('a', 'b', 'c'));
       assert.deepEqual(changes.unbuilt, ['a: src/yang/a.yang']);
-      assert.deepEqual([...(changes.unbuiltFiles.get('a') ?? [])], ['src/yang/a.yang']);
+      assert.deepEqual([...(changes.settled.get('a') ?? [])], ['src/yang/a.yang']);
       assert.deepEqual([...changes.built.keys()], ['b']);
       assert.deepEqual([...changes.built.get('b')!], ['src/yang/b.yang']);
     });

@@ -266,17 +266,10 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
     ? await sourceChanges(current, loaded, new Map(packages.map((p) => [p.name, p.dir])))
     : {
         unbuilt: [],
-        unbuiltFiles: new Map<string, Set<string>>(),
+        settled: new Map<string, Set<string>>(),
         built: new Map<string, Set<string>>(),
       };
   const unbuilt = sources.unbuilt;
-  // Neither kind of source change is for a reload to deliver by itself.
-  const settledSources = new Map<string, Set<string>>();
-  for (const m of [sources.built, sources.unbuiltFiles]) {
-    for (const [name, files] of m) {
-      settledSources.set(name, new Set([...(settledSources.get(name) ?? []), ...files]));
-    }
-  }
   const done = (report: Omit<ReloadReport, 'durationMs'>): ReloadReport =>
     finish(
       req,
@@ -319,7 +312,7 @@ export async function reloadPackages(req: ReloadRequest): Promise<ReloadReport> 
   let plan: ReloadPlan =
     req.redeploy !== undefined
       ? { kind: 'redeploy', packages: [req.redeploy], reason: 'asked for by name' }
-      : planReload(req.strategy, current, loaded, settledSources);
+      : planReload(req.strategy, current, loaded, sources.settled);
   // Consent to delete is consent to a full reload.
   if (req.force && plan.kind !== 'full') {
     plan = { kind: 'full', reason: 'forced after the user agreed to the deletions' };

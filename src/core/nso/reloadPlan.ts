@@ -68,11 +68,11 @@ export interface SourceChanges {
    */
   unbuilt: string[];
   /**
-   * Per package, its changed src/ files make has not run on since: a reload
-   * cannot give them to NSO (it loads the previous build again), so they
-   * call for a build, not for a reload.
+   * Per package, all its changed src/ files, built or not: none is for a
+   * reload to deliver by itself (a built one is in the build output, an
+   * unbuilt one needs a build first). What planReload takes as settled.
    */
-  unbuiltFiles: Map<string, Set<string>>;
+  settled: Map<string, Set<string>>;
   /**
    * Per package, the changed src/ files its build output is newer than. What
    * they compile to is in that output, which is hashed on its own, so they
@@ -95,7 +95,7 @@ export async function sourceChanges(
   dirs: ReadonlyMap<string, string>,
 ): Promise<SourceChanges> {
   const unbuilt: string[] = [];
-  const unbuiltFiles = new Map<string, Set<string>>();
+  const settled = new Map<string, Set<string>>();
   const built = new Map<string, Set<string>>();
   for (const [name, files] of current) {
     const before = loaded.packages.get(name);
@@ -105,6 +105,7 @@ export async function sourceChanges(
       (f) => f.replace(/\\/g, '/').startsWith('src/') && files.has(f),
     );
     if (sources.length === 0) continue;
+    settled.set(name, new Set(sources));
     const outputAt = await newestOutputMs(dir);
     const done = new Set<string>();
     const pending = new Set<string>();
@@ -116,11 +117,10 @@ export async function sourceChanges(
     if (done.size > 0) built.set(name, done);
     const first = [...pending][0];
     if (first !== undefined) {
-      unbuiltFiles.set(name, pending);
       unbuilt.push(`${name}: ${first.replace(/\\/g, '/')}`);
     }
   }
-  return { unbuilt: unbuilt.sort(), unbuiltFiles, built };
+  return { unbuilt: unbuilt.sort(), settled, built };
 }
 
 async function mtimeMs(file: string): Promise<number | undefined> {
