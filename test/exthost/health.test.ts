@@ -10,34 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
-import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
 import { docker, dockerOk } from '../helpers/dockerCli';
 import { runProdArgs } from '../helpers/prodContainerArgs';
-import { waitFor, workbenchExtension } from './support';
+import { healthSnapshot as snapshot, statusBarShows, waitFor, workbenchExtension } from './support';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
 const name = `nsowb-healthtest-exthost-${process.pid}-${Date.now().toString(36)}`;
-const transitionTimeoutMs = 60_000;
-
-function snapshot(): Promise<NsoStatusSnapshot> {
-  return vscode.commands.executeCommand<NsoStatusSnapshot>(
-    'nso.health.snapshot',
-  ) as Promise<NsoStatusSnapshot>;
-}
-
-/** Waits until the status-bar text matches, and returns the snapshot that did. */
-async function statusBarShows(pattern: RegExp): Promise<NsoStatusSnapshot> {
-  let last: NsoStatusSnapshot | undefined;
-  await waitFor(
-    `the status bar to show ${pattern} (last: ${last?.statusBar.text ?? '?'})`,
-    async () => {
-      last = await snapshot();
-      return pattern.test(last.statusBar.text);
-    },
-    transitionTimeoutMs,
-  );
-  return last!;
-}
 
 describe('NSO health in the status bar and views', function () {
   this.timeout(240_000);

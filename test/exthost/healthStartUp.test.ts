@@ -8,37 +8,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 
-import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
 import { docker, dockerOk } from '../helpers/dockerCli';
 import { runProdArgs } from '../helpers/prodContainerArgs';
-import { waitFor, workbenchExtension } from './support';
+import { statusBarShows, waitFor, workbenchExtension } from './support';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
 const name = `nsowb-healthup-exthost-${process.pid}-${Date.now().toString(36)}`;
-
-function snapshot(): Promise<NsoStatusSnapshot> {
-  return vscode.commands.executeCommand<NsoStatusSnapshot>(
-    'nso.health.snapshot',
-  ) as Promise<NsoStatusSnapshot>;
-}
-
-async function statusBarShows(pattern: RegExp, timeoutMs: number): Promise<NsoStatusSnapshot> {
-  let last: NsoStatusSnapshot | undefined;
-  try {
-    await waitFor(
-      `the status bar to show ${pattern}`,
-      async () => {
-        last = await snapshot();
-        return pattern.test(last.statusBar.text);
-      },
-      timeoutMs,
-    );
-  } catch (error) {
-    const seen = last ? `${last.statusBar.text} (${last.health.summary})` : 'nothing';
-    throw new Error(`${String(error)}; it shows ${seen}`);
-  }
-  return last!;
-}
 
 async function dockerHealth(): Promise<string> {
   return dockerOk(['inspect', '--format', '{{.State.Health.Status}}', name]);

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { NsoStatusSnapshot } from '../../src/extension/health/setup';
 
 import { docker } from '../helpers/dockerCli';
 
@@ -84,4 +85,33 @@ export interface Manifest {
 
 export function manifest(): Manifest {
   return workbenchExtension().packageJSON as Manifest;
+}
+
+/** What the status bar and Health view show, as the extension's snapshot command returns it. */
+export function healthSnapshot(): Promise<NsoStatusSnapshot> {
+  return vscode.commands.executeCommand<NsoStatusSnapshot>(
+    'nso.health.snapshot',
+  ) as Promise<NsoStatusSnapshot>;
+}
+
+/** Waits until the status-bar text matches, and returns the snapshot that did. */
+export async function statusBarShows(
+  pattern: RegExp,
+  timeoutMs = 60_000,
+): Promise<NsoStatusSnapshot> {
+  let last: NsoStatusSnapshot | undefined;
+  try {
+    await waitFor(
+      `the status bar to show ${pattern}`,
+      async () => {
+        last = await healthSnapshot();
+        return pattern.test(last.statusBar.text);
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    const seen = last ? `${last.statusBar.text} (${last.health.summary})` : 'nothing';
+    throw new Error(`${String(error)}; it shows ${seen}`);
+  }
+  return last!;
 }
