@@ -145,6 +145,15 @@ describe('settings in package.json', () => {
       '20 24',
       '',
       'ssh',
+      '65535',
+      '1:65535/udp',
+      '00080',
+      '99999',
+      '65536',
+      '2024:70000',
+      '0',
+      '0:2024',
+      '000:2024',
     ];
     for (const value of samples) {
       assert.equal(
