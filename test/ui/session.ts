@@ -1,7 +1,17 @@
 // One code-server with the packaged extension installed, one Chromium page on
 // a copy of the sample workspace: started by the first UI test that asks, shared
 // by all of them, stopped by the root hook in hooks.ts.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchChromium, type LaunchedBrowser } from '../exthost/harness/browser';
@@ -27,10 +37,13 @@ export const brokenNcsConf = path.join('broken', 'ncs.conf');
 
 let starting: Promise<UiSession> | undefined;
 let teardown: (() => Promise<void>) | undefined;
+/** The running session's temporary folder (profile, logs, workspace). */
+let sessionDir: string | undefined;
 
 async function start(): Promise<UiSession> {
   const vsix = process.env.NSO_VSIX ?? path.join(repoRoot, 'dist', 'nso-workbench.vsix');
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'nso-ui-'));
+  sessionDir = runDir;
   const host = locateVsCodeHost();
   const profile = createProfile(path.join(runDir, 'profile'));
   await installExtension(host, profile, vsix);
@@ -80,4 +93,43 @@ export async function closeUiSession(): Promise<void> {
   await teardown?.();
   teardown = undefined;
   starting = undefined;
+  sessionDir = undefined;
+}
+
+/**
+ * After a failed test: a screenshot, and the extension's own log copied beside
+ * it and its tail printed, so a failure seen only in CI (whose clone and
+ * profile are gone afterwards) can still be read.
+ */
+export async function recordFailure(title: string): Promise<void> {
+  if (!starting || !sessionDir) return;
+  const slug = `failed-${title.replace(/[^a-zA-Z0-9]+/g, '-').slice(0, 60)}`;
+  const session = await starting.catch(() => undefined);
+  if (session) {
+    const shot = await session.workbench.screenshot(slug).catch(() => undefined);
+    if (shot) console.log(`[ui] screenshot of the failure: ${shot}`);
+  }
+  for (const log of extensionLogs(path.join(sessionDir, 'profile'))) {
+    const kept = path.join(testResultsDir, 'ui', `${slug}-${path.basename(log)}`);
+    copyFileSync(log, kept);
+    const tail = readFileSync(log, 'utf8').split('\n').slice(-40).join('\n');
+    console.log(`[ui] last lines of ${path.basename(log)} (all in ${kept}):\n${tail}`);
+  }
+}
+
+/** The NSO Workbench output channel's files of every extension host of the profile. */
+function extensionLogs(profile: string): string[] {
+  const logsDir = path.join(profile, 'user-data', 'logs');
+  if (!existsSync(logsDir)) return [];
+  const found: string[] = [];
+  for (const session of readdirSync(logsDir)) {
+    for (const host of readdirSync(path.join(logsDir, session)).filter((d) =>
+      d.startsWith('exthost'),
+    )) {
+      const dir = path.join(logsDir, session, host, 'nso-workbench.nso-workbench');
+      if (!existsSync(dir)) continue;
+      found.push(...readdirSync(dir).map((f) => path.join(dir, f)));
+    }
+  }
+  return found;
 }
