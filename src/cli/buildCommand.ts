@@ -123,6 +123,9 @@ export const buildCommand: Subcommand = {
       out.write(`${summarize(report)}\n`);
       if (report.failure?.kind === 'noImage') io.stderr.write(`\n${signedBinInstructions}\n`);
     }
+    // Stopped by Ctrl+C: the shell convention (128 + SIGINT), so a script can tell
+    // an interrupted build from a failed one.
+    if (controller.signal.aborted && report.status === 'cancelled') return 130;
     return ok ? 0 : 1;
   },
 };

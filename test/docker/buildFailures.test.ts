@@ -396,6 +396,33 @@ describe('build failures end with a message and leave the workspace untouched', 
       assert.match(r.stderr, /1 built, 1 failed/);
     });
 
+    it('Ctrl+C stops make in the build container and exits 130', async function () {
+      const ws = workspace('cli-sigint');
+      addSlowPackage(ws);
+      const args = cliBuild(ws, path.join(ws, '..', 'cli-sigint-state.json'));
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | string>((resolve) =>
+        child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+      );
+      await waitUntil(() => Promise.resolve(/long build started/.test(stdout)), 60_000);
+      const container = /container (\S+)/.exec(stdout)?.[1] ?? '';
+      assert.notEqual(container, '', `the CLI names its build container:\n${stdout}`);
+      await waitUntil(async () => (await makeProcesses(container)).length >= 3, 10_000);
+
+      child.kill('SIGINT');
+      const code = await withDeadline(exited, 30_000, 'the CLI build to stop');
+      const left = await makeProcesses(container);
+      await removeBuildContainersOf(ws);
+      assert.deepEqual(left, [], 'make, its sub-make and the sleeps are gone');
+      assert.equal(code, 130, `${stdout}${stderr}`);
+      assert.match(stderr, /stopping make in the build container/);
+      assert.match(stderr, /cancelled/i);
+    });
+
     it('--json reports every package and exits 0 on success; the state file makes the next run up to date', async function () {
       const ws = workspace('cli-json', ['banner']);
       const stateFile = path.join(ws, '..', 'cli-json-state.json');
