@@ -23,9 +23,11 @@ import {
   planRestore,
   resumeRestore,
   startFromJournal,
+  waitHealthy,
   type RestoreFailure,
   type SecretProvider,
 } from '../../src/core/nso/backupRestore';
+import { recordContainer } from '../../src/core/nso/containerConfig';
 import { workbenchLabels } from '../../src/core/nso/labels';
 import {
   cleanup,
@@ -36,12 +38,16 @@ import {
   docker,
   dockerOk,
   eventually,
+  healthOf,
   inVolume,
   killRestoreWhileUnpacking,
   prodImage,
   runPrefix,
   setDevice,
+  ensureNetwork,
   startNso,
+  testNetwork,
+  uniqueName,
 } from './backupSupport';
 
 describe('Restoring an NSO backup into the production container', function () {
@@ -505,5 +511,32 @@ describe('Restoring an NSO backup into the production container', function () {
         'NSO answering',
       );
     });
+  });
+
+  it('counts NSO as up once the image health test passes, without waiting for Docker to run it', async () => {
+    // Docker runs the check every interval (the image's: 30 s); this one would
+    // not run for 5 minutes. The restore runs the same test itself.
+    const name = uniqueName('slowcheck');
+    await ensureNetwork();
+    await dockerOk([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      testNetwork,
+      '--health-interval=300s',
+      '--health-start-period=300s',
+      '-e',
+      'NSO_SIM_START_DELAY=0',
+      prodImage,
+    ]);
+    const record = recordContainer(await dockerClient.inspectContainer(name));
+    const t0 = Date.now();
+    await waitHealthy(dockerClient, name, record, { healthTimeoutMs: 120_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    assert.equal(await healthOf(name), 'starting', 'Docker has not run its check yet');
+    assert.ok(seconds < 60, `NSO counted as up after ${seconds.toFixed(1)} s`);
+    await dockerOk(['exec', name, 'ncs', '--status']);
   });
 });

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 
 import type { ContainerDetails } from '../../src/core/docker/client';
 import {
+  isProdContainerError,
   localAuthenticationEnabled,
   packagesMountWarning,
   parsePortSpec,
@@ -34,7 +35,14 @@ describe('production container settings', () => {
     });
     assert.equal(parsePortSpec('[::1]:2022:2022').hostIp, '::1');
     assert.throws(() => parsePortSpec('ssh'), /nso\.prod\.ports: "ssh" is not a port mapping/);
-    assert.throws(() => parsePortSpec('70000'), /out of range/);
+    assert.throws(() => parsePortSpec('70000'), /out of range: ports are 1 to 65535/);
+    // The setting travels with the error: Start NSO's message offers to open it.
+    for (const bad of ['ssh', '2024:0']) {
+      assert.throws(
+        () => parsePortSpec(bad),
+        (e: unknown) => isProdContainerError(e) && e.setting === 'nso.prod.ports',
+      );
+    }
   });
 
   it('names the container and its volumes after the folder, unique per path', () => {

@@ -76,7 +76,7 @@ import {
   releaseRestoreLock,
   type LockedContainer,
 } from './restoreLock';
-import { startFailureHints, startLogs } from './prodContainer';
+import { healthArgv, startFailureHints, startLogs } from './prodContainer';
 import { isSecretName } from '../../ncsconf/variables';
 
 /** NSO's configuration directory in the production image. */
@@ -1475,7 +1475,9 @@ export class RestoreQuestions {
 
 /**
  * Waits for NSO: Docker's health check when the container has one (the
- * image's does), else NSO's own `ncs_cmd -c "wait-start 2"`.
+ * image's does), else NSO's own `ncs_cmd -c "wait-start 2"`. While Docker has
+ * not run the check yet (it runs every interval, 30 s by default) we run the
+ * same test ourselves, as Start NSO does, instead of waiting for Docker's turn.
  */
 export async function waitHealthy(
   docker: DockerClient,
@@ -1507,6 +1509,14 @@ export async function waitHealthy(
           `NSO is unhealthy${last ? ` (${last})` : ''}; see the container log and ncs.log`,
         );
       }
+      // As Docker runs it: the container's own user, a bounded wait.
+      const own = await docker
+        .exec(details.id, healthArgv(check.test), {
+          timeoutMs: 15_000,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+        .catch(() => undefined);
+      if (own?.exitCode === 0) return details;
     } else {
       const probe = await exec(
         docker,

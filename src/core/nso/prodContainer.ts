@@ -105,6 +105,8 @@ export class ProdContainerError extends Error {
     readonly ncsLog: string[] = [],
     /** Set when NSO refused to start on its ncs.conf. */
     readonly ncsConf?: NcsConfRejection,
+    /** The `nso.` setting whose value is the cause, when one is. */
+    readonly setting?: string,
   ) {
     super(message);
     this.name = 'ProdContainerError';
@@ -140,15 +142,25 @@ export function parsePortSpec(entry: string): PortSpec {
       trimmed,
     );
   if (!m) {
-    throw new Error(
+    throw new ProdContainerError(
       `nso.prod.ports: "${entry}" is not a port mapping: use CONTAINER, HOST:CONTAINER or ADDRESS:HOST:CONTAINER, e.g. 2024:2024 (optionally /udp).`,
+      [],
+      [],
+      undefined,
+      'nso.prod.ports',
     );
   }
   const containerPort = Number(m[3]);
   const hostPort = m[2] !== undefined ? Number(m[2]) : containerPort;
   for (const p of [containerPort, hostPort]) {
     if (p < 1 || p > 65535)
-      throw new Error(`nso.prod.ports: port ${p} in "${entry}" is out of range.`);
+      throw new ProdContainerError(
+        `nso.prod.ports: port ${p} in "${entry}" is out of range: ports are 1 to 65535.`,
+        [],
+        [],
+        undefined,
+        'nso.prod.ports',
+      );
   }
   return {
     containerPort,
@@ -348,6 +360,10 @@ export async function startProdContainer(
   if (!(await isDirectory(packagesDir))) {
     throw new ProdContainerError(
       `The packages folder ${packagesDir} does not exist: create it, or set nso.packagesPath.`,
+      [],
+      [],
+      undefined,
+      'nso.packagesPath',
     );
   }
   const ports = (settings.ports ?? []).map(parsePortSpec);
@@ -640,7 +656,8 @@ async function waitForNso(
   }
 }
 
-function healthArgv(test: readonly string[]): string[] {
+/** The argv of a Docker health test (`CMD …` or `CMD-SHELL …`), to run it ourselves. */
+export function healthArgv(test: readonly string[]): string[] {
   if (test[0] === 'CMD-SHELL') return ['/bin/sh', '-c', test.slice(1).join(' ')];
   if (test[0] === 'CMD') return test.slice(1);
   return [...test];
