@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DockerClient } from '../core/docker';
+import { ExecTerminals } from './containers/execTerminals';
 import { dockerModule } from './dockerModule';
 import type { LazyTrees } from './lazyTrees';
 
@@ -18,6 +19,7 @@ export class WorkbenchContext {
   private readonly dockerChanged = new vscode.EventEmitter<void>();
   /** Fires after `nso.docker.host` changed: `docker` now answers for the new engine. */
   readonly onDidChangeDocker = this.dockerChanged.event;
+  private terminals: ExecTerminals | undefined;
   /** The tree views created at activation for features loaded later (see lazyTrees.ts). */
   lazyTrees: LazyTrees | undefined;
 
@@ -64,6 +66,15 @@ export class WorkbenchContext {
       this.log.info(`Docker engine: ${this.client.endpoint.description}`);
     }
     return this.client;
+  }
+
+  /** The NSO CLI and shell terminals opened so far, by container (made on first use). */
+  get execTerminals(): ExecTerminals {
+    if (!this.terminals) {
+      this.terminals = new ExecTerminals();
+      this.subscriptions.push(this.terminals);
+    }
+    return this.terminals;
   }
 
   /** The tree view `id`, created at activation, with `provider` from now on. */

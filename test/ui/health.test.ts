@@ -15,7 +15,7 @@ import type { Locator, Page } from '../exthost/harness/browser';
 import { docker, dockerOk } from '../helpers/dockerCli';
 import { runProdArgs } from '../helpers/prodContainerArgs';
 import { uiSession } from './session';
-import { collapsePane, expandPane, pane } from './support';
+import { collapsePane, expandPane, pane, toast } from './support';
 import type { Workbench } from './workbench';
 
 const image = process.env.NSO_SIM_PROD_IMAGE ?? 'nso-sim/cisco-nso-prod:6.4.1';
@@ -306,8 +306,23 @@ describe('NSO health as a user sees it', function () {
   });
 
   it('says stopped, then removed', async () => {
-    await dockerOk(['stop', prod]);
+    // Stopped from the palette while the NSO CLI terminal of the test above is
+    // open: the terminal closes first, so VS Code reports no failed process (137).
+    const cliTab = page
+      .locator('.part.panel')
+      .filter({ hasText: `NSO CLI: ${prod}` })
+      .first();
+    assert.ok(await cliTab.isVisible(), 'the NSO CLI terminal is open before the stop');
+    await startCommand(page, 'NSO: Stop Container');
+    await pickInQuickPick(page, prod);
     await statusShows(page, /NSO stopped/);
+    await cliTab.waitFor({ state: 'hidden', timeout: uiTimeoutMs });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.equal(
+      await toast(page, /terminated with exit code/).count(),
+      0,
+      'no "terminal process terminated" notification',
+    );
     await workbench.screenshot('health-stopped');
     await dockerOk(['rm', '-v', prod]);
     await statusShows(page, /NSO: container removed/);

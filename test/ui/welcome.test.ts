@@ -162,6 +162,16 @@ describe('Welcome content of an empty view', function () {
       timeout: uiTimeoutMs,
     });
     await workbench.screenshot('welcome-no-prod-container');
+
+    // A command that needs the production container says so, with the action that makes it.
+    await workbench.runCommand('NSO: Open NSO Log…');
+    const noProd = toast(workbench.page, /There is no NSO production container/);
+    await noProd.waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    assert.equal(
+      await noProd.locator('.monaco-button').filter({ hasText: 'Start NSO' }).count(),
+      1,
+      'the message offers Start NSO',
+    );
   });
 
   it('says Docker is not reachable, and Retry brings the view back once the engine answers', async () => {

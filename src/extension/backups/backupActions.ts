@@ -31,6 +31,7 @@ import {
 } from '../../core/nso/backupRestore';
 import { downloadBackup, importBackup } from '../../core/nso/backupTransfer';
 import { toAbortSignal, type WorkbenchContext } from '../context';
+import { terminalsClosingNote } from '../containers/execTerminals';
 import { adminPasswordSecret } from '../prod/prodService';
 import type { BackupNode, BackupsView, FolderNode, ProductionContainerSource } from './backupsView';
 
@@ -105,7 +106,7 @@ export class BackupActions {
   }
 
   async restore(node?: BackupNode): Promise<RestoreReport | undefined> {
-    const picked = node ?? (await this.pickBackup('Backup to restore'));
+    const picked = node ?? (await this.pickBackup('Restore a Backup', 'Backup to restore'));
     if (!picked || !this.requireTrust()) return undefined;
     const { entry, container } = picked;
 
@@ -148,6 +149,10 @@ export class BackupActions {
       if (answer !== restoreChoices.otherVersion) return undefined;
     }
 
+    const closing = terminalsClosingNote(
+      this.ctx.execTerminals.of(container.id).length,
+      plan.containerName,
+    );
     const detail = [
       ...plan.summary,
       '',
@@ -155,6 +160,7 @@ export class BackupActions {
       ...(plan.limitations.length > 0
         ? ['', `The recreated container cannot carry over: ${plan.limitations.join('; ')}.`]
         : []),
+      ...(closing ? ['', closing] : []),
     ].join('\n');
     const choice = await vscode.window.showWarningMessage(
       `Restore ${entry.name} into ${plan.containerName}?`,
@@ -163,6 +169,7 @@ export class BackupActions {
       restoreChoices.withoutSafetyBackup,
     );
     if (choice === undefined) return undefined;
+    this.ctx.execTerminals.close(container.id);
 
     const report = await this.runRestore(
       `Restoring ${entry.name} into ${plan.containerName}`,
@@ -181,7 +188,7 @@ export class BackupActions {
 
   /** Continues a restore that stopped, from its journal (asked for when not given). */
   async resume(journalFile?: string): Promise<RestoreReport | undefined> {
-    const file = journalFile ?? (await this.pickJournal('Restore to resume'));
+    const file = journalFile ?? (await this.pickJournal('Resume a Restore', 'Restore to resume'));
     if (!file || !this.requireTrust()) return undefined;
     return this.runRestore(
       'Resuming the restore',
@@ -240,7 +247,12 @@ export class BackupActions {
 
   /** Starts (or recreates) the production container of a restore that stopped. */
   async startContainer(journalFile?: string): Promise<void> {
-    const file = journalFile ?? (await this.pickJournal('Restore whose container to start'));
+    const file =
+      journalFile ??
+      (await this.pickJournal(
+        'Start the Container of a Restore',
+        'Restore whose container to start',
+      ));
     if (!file || !this.requireTrust()) return;
     try {
       const started = await vscode.window.withProgress(
@@ -267,13 +279,15 @@ export class BackupActions {
   }
 
   async openJournal(journalFile?: string): Promise<void> {
-    const file = journalFile ?? (await this.pickJournal('Restore journal to open', true));
+    const file =
+      journalFile ??
+      (await this.pickJournal('Open a Restore Journal', 'Restore journal to open', true));
     if (!file) return;
     await vscode.window.showTextDocument(vscode.Uri.file(file));
   }
 
   async download(node?: BackupNode): Promise<void> {
-    const picked = node ?? (await this.pickBackup('Backup to download'));
+    const picked = node ?? (await this.pickBackup('Download a Backup', 'Backup to download'));
     if (!picked || !this.requireTrust()) return;
     const folders = await vscode.window.showOpenDialog({
       canSelectFiles: false,
@@ -357,7 +371,7 @@ export class BackupActions {
   }
 
   async delete(node?: BackupNode): Promise<void> {
-    const picked = node ?? (await this.pickBackup('Backup to delete'));
+    const picked = node ?? (await this.pickBackup('Delete a Backup', 'Backup to delete'));
     if (!picked || !this.requireTrust()) return;
     const answer = await vscode.window.showWarningMessage(
       `Delete ${picked.entry.name} from ${picked.container.name}?`,
@@ -601,7 +615,7 @@ export class BackupActions {
     });
   }
 
-  private async pickBackup(placeHolder: string): Promise<BackupNode | undefined> {
+  private async pickBackup(title: string, placeHolder: string): Promise<BackupNode | undefined> {
     const folder = await this.folder(undefined);
     if (!folder) return undefined;
     const nodes = await this.view.nodes(folder);
@@ -617,12 +631,16 @@ export class BackupActions {
         description: `${node.entry.version ? `NSO ${node.entry.version} · ` : ''}${formatBytes(node.entry.sizeBytes)}`,
         node,
       })),
-      { placeHolder },
+      { title, placeHolder },
     );
     return picked?.node;
   }
 
-  private async pickJournal(placeHolder: string, any = false): Promise<string | undefined> {
+  private async pickJournal(
+    title: string,
+    placeHolder: string,
+    any = false,
+  ): Promise<string | undefined> {
     const journals = (await listJournals(this.stateDir)).filter(
       (j) => any || j.status === 'failed',
     );
@@ -639,7 +657,7 @@ export class BackupActions {
         detail: `${j.startedAt} · ${j.file}`,
         file: j.file,
       })),
-      { placeHolder },
+      { title, placeHolder },
     );
     return picked?.file;
   }

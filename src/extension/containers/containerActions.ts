@@ -25,6 +25,7 @@ import {
 import type { WorkbenchContext } from '../context';
 import { adminUser, type NsoStatus } from '../health/nsoStatus';
 import type { ContainerNode } from './containersView';
+import { terminalsClosingNote } from './execTerminals';
 import { openLogTerminal } from './logTerminal';
 import { inspectScheme, type NsoLogDocuments } from './nsoLogDocuments';
 import { assertNotRestoring } from '../../core/nso/restoreLock';
@@ -77,6 +78,7 @@ export class ContainerActions {
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
     await this.run(`Stopping ${c.name}`, async (client) => {
       await assertNotRestoring(client, c.name);
+      this.ctx.execTerminals.close(c.id);
       await client.stopContainer(c.id, {
         ...grace,
         timeoutMs: 20_000 + nsoStopGraceSeconds * 1000,
@@ -91,6 +93,7 @@ export class ContainerActions {
     const grace = containerRole(c) === 'prod' ? { graceSeconds: nsoStopGraceSeconds } : {};
     await this.run(`Restarting ${c.name}`, async (client) => {
       await assertNotRestoring(client, c.name);
+      this.ctx.execTerminals.close(c.id);
       await client.restartContainer(c.id, {
         ...grace,
         timeoutMs: 20_000 + nsoStopGraceSeconds * 1000,
@@ -107,7 +110,10 @@ export class ContainerActions {
     const c = await this.pick(target, 'Remove which container?');
     if (!c) return;
     const mounts = c.details?.mounts ?? [];
-    const volumes = mounts.filter((m) => m.type === 'volume' && m.name);
+    // Docker lists mounts in no fixed order; by destination every dialog reads the same.
+    const volumes = mounts
+      .filter((m) => m.type === 'volume' && m.name)
+      .sort((a, b) => a.destination.localeCompare(b.destination));
     const running = c.state === 'running';
 
     const lost = [
@@ -121,6 +127,7 @@ export class ContainerActions {
       mounts.some((m) => m.type === 'bind')
         ? 'Folders mounted from the host (e.g. your packages) are never touched.'
         : undefined,
+      terminalsClosingNote(this.ctx.execTerminals.of(c.id).length, c.name),
     ].filter(Boolean);
     const removeLabel = 'Remove';
     const withVolumes = 'Remove and Delete Volumes…';
@@ -153,6 +160,7 @@ export class ContainerActions {
     await this.run(`Removing ${c.name}`, async (client) => {
       // A restore needs this container's volumes and recreates it itself.
       await assertNotRestoring(client, c.name);
+      this.ctx.execTerminals.close(c.id);
       await client.removeContainer(c.id, { force: running });
       if (!deleteVolumes) return;
       const failed: string[] = [];
@@ -175,24 +183,20 @@ export class ContainerActions {
       target,
       'Open the NSO CLI of which container?',
       isProd,
-      'There is no NSO production container: NSO runs only there (Start NSO).',
+      'There is no NSO production container: NSO runs only there.',
+      startNso,
     );
     if (!c || !this.requireRunning(c)) return;
     const style =
       vscode.workspace.getConfiguration('nso').get<string>('cli.style', 'C') === 'J' ? '-J' : '-C';
     const user = adminUser(c);
     // The script is fixed; the user and the style arrive as arguments.
-    this.dockerTerminal(`NSO CLI: ${c.name}`, 'terminal', [
-      'exec',
-      '-it',
-      c.id,
-      'bash',
-      '-lc',
-      'exec ncs_cli -u "$1" "$2"',
-      'ncs_cli',
-      user,
-      style,
-    ]);
+    this.dockerTerminal(
+      `NSO CLI: ${c.name}`,
+      'terminal',
+      ['exec', '-it', c.id, 'bash', '-lc', 'exec ncs_cli -u "$1" "$2"', 'ncs_cli', user, style],
+      c,
+    );
   }
 
   async openShell(target: ContainerTarget): Promise<void> {
@@ -204,14 +208,19 @@ export class ContainerActions {
       'No NSO container is running: a shell needs a running container.',
     );
     if (!c || !this.requireRunning(c)) return;
-    this.dockerTerminal(`Shell: ${c.name}`, 'terminal-bash', [
-      'exec',
-      '-it',
-      c.id,
-      'sh',
-      '-c',
-      'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi',
-    ]);
+    this.dockerTerminal(
+      `Shell: ${c.name}`,
+      'terminal-bash',
+      [
+        'exec',
+        '-it',
+        c.id,
+        'sh',
+        '-c',
+        'if command -v bash >/dev/null 2>&1; then exec bash -l; else exec sh -l; fi',
+      ],
+      c,
+    );
   }
 
   async followLogs(target: ContainerTarget): Promise<void> {
@@ -229,6 +238,7 @@ export class ContainerActions {
       'Open an NSO log of which container?',
       isProd,
       'There is no NSO production container: only NSO writes the logs under /log.',
+      startNso,
     );
     if (!c) return;
     const client = this.client();
@@ -302,7 +312,13 @@ export class ContainerActions {
     title: string,
     applies: (c: WatchedContainer) => boolean = () => true,
     none?: string,
+    fix?: { readonly title: string; readonly command: string },
   ): Promise<WatchedContainer | undefined> {
+    const tell = (message: string): void => {
+      void vscode.window
+        .showInformationMessage(message, ...(fix ? [fix.title] : []))
+        .then((a) => (a && fix ? vscode.commands.executeCommand(fix.command) : undefined));
+    };
     if (typeof target === 'object' && target?.kind === 'container') {
       return this.status.container(target.container.id) ?? target.container;
     }
@@ -314,16 +330,16 @@ export class ContainerActions {
     this.status.start();
     const groups = this.status.groups();
     if (groups.length === 0) {
-      const reason =
-        this.status.health.state === 'engineDown'
-          ? (this.status.health.problems[0]?.detail ?? 'Docker is not reachable.')
-          : 'There is no NSO container.';
-      void vscode.window.showInformationMessage(reason);
+      if (this.status.health.state === 'engineDown') {
+        void vscode.window.showInformationMessage(
+          this.status.health.problems[0]?.detail ?? 'Docker is not reachable.',
+        );
+      } else tell(none ?? 'There is no NSO container.');
       return undefined;
     }
     const choices = containerChoices(groups, applies, this.status.prodContainer()?.id);
     if (choices.length === 0) {
-      void vscode.window.showInformationMessage(none ?? 'There is no NSO container.');
+      tell(none ?? 'There is no NSO container.');
       return undefined;
     }
     type Item = vscode.QuickPickItem & { container?: WatchedContainer };
@@ -401,7 +417,12 @@ export class ContainerActions {
   }
 
   /** A terminal running the docker CLI with `args`, aimed at the engine our client uses. */
-  private dockerTerminal(name: string, icon: string, args: string[]): void {
+  private dockerTerminal(
+    name: string,
+    icon: string,
+    args: string[],
+    container: WatchedContainer,
+  ): void {
     const dockerPath = findOnPath(process.platform === 'win32' ? 'docker.exe' : 'docker');
     if (!dockerPath) {
       void vscode.window.showErrorMessage(
@@ -422,10 +443,14 @@ export class ContainerActions {
       env,
       iconPath: new vscode.ThemeIcon(icon),
     });
+    this.ctx.execTerminals.add(terminal, container);
     terminal.show();
     this.ctx.log.info(`${name}: docker ${args.join(' ')}`);
   }
 }
+
+/** What a missing production container's message offers. */
+const startNso = { title: 'Start NSO', command: 'nso.prod.start' } as const;
 
 function isProd(c: WatchedContainer): boolean {
   return containerRole(c) === 'prod';

@@ -300,7 +300,10 @@ export class ProdService {
       }
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Stopping ${details.name}…` },
-        () => stopProdContainer(this.ctx.docker, details.id),
+        () => {
+          this.ctx.execTerminals.close(details.id);
+          return stopProdContainer(this.ctx.docker, details.id);
+        },
       );
       this.ctx.log.info(`Stopped ${details.name}`);
       this.changed.fire(folder);
@@ -315,6 +318,7 @@ export class ProdService {
           const abort = toAbortSignal(token);
           const signal = abort.signal;
           try {
+            this.ctx.execTerminals.close(details.id);
             await restartProdContainer(
               this.ctx.docker,
               details.id,
@@ -340,8 +344,10 @@ export class ProdService {
         );
         return;
       }
+      // By destination, as the Containers view's Remove lists them.
       const volumes = details.mounts
         .filter((m) => m.type === 'volume' && m.name)
+        .sort((a, b) => a.destination.localeCompare(b.destination))
         .map((m) => m.name!);
       const keep = 'Remove, Keep Data';
       const wipe = 'Remove and Delete Data…';
@@ -368,7 +374,10 @@ export class ProdService {
       }
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Removing ${details.name}…` },
-        () => removeProdContainer(this.ctx.docker, details.id, deleteVolumes),
+        () => {
+          this.ctx.execTerminals.close(details.id);
+          return removeProdContainer(this.ctx.docker, details.id, deleteVolumes);
+        },
       );
       this.ctx.log.info(
         `Removed ${result.name}; volumes deleted: [${result.deletedVolumes.join(', ')}], kept: [${result.keptVolumes.join(', ')}]`,
@@ -464,7 +473,13 @@ export class ProdService {
         : '';
     const hostFile = prodError?.ncsConf?.hostFile;
     const openConf = 'Open ncs.conf';
-    const buttons = hostFile ? [openConf, 'Show Log'] : ['Show Log'];
+    const openSettings = 'Open Settings';
+    const setting = prodError?.setting;
+    const buttons = [
+      ...(hostFile ? [openConf] : []),
+      ...(setting ? [openSettings] : []),
+      'Show Log',
+    ];
     void vscode.window
       .showErrorMessage(`${what}: ${message}${tail ? ` Last log lines: ${tail}` : ''}`, ...buttons)
       .then(async (b) => {
@@ -473,6 +488,8 @@ export class ProdService {
           await vscode.window.showTextDocument(vscode.Uri.file(hostFile), {
             selection: new vscode.Range(line, 0, line, 0),
           });
+        } else if (b === openSettings && setting) {
+          await vscode.commands.executeCommand('workbench.action.openSettings', setting);
         } else if (b) this.ctx.log.show();
       });
   }
