@@ -197,6 +197,20 @@ describe('NSO health as a user sees it', function () {
     await workbench.screenshot('health-healthy');
   });
 
+  it('moves its "… ago" times on by itself', async () => {
+    const health = await expandPane(page, 'Health');
+    const asked = health.locator('.monaco-list-row').filter({ hasText: /asked \d+ (s|min)/ });
+    await asked.first().waitFor({ state: 'visible', timeout: uiTimeoutMs });
+    const seen = [await asked.first().innerText()];
+    for (let i = 0; i < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 6000));
+      seen.push(await asked.first().innerText());
+    }
+    // NSO is not asked again at idle: only the view's own clock moves the text.
+    assert.notEqual(seen[1], seen[0], `after 6 s: ${seen.join(' | ')}`);
+    assert.notEqual(seen[2], seen[1], `after 12 s: ${seen.join(' | ')}`);
+  });
+
   it('has a tooltip with the details and command links', async () => {
     await statusItem(page).hover();
     const hover = page.locator('.monaco-hover').filter({ hasText: 'Show Health' });
