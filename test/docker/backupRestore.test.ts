@@ -42,12 +42,10 @@ import {
   inVolume,
   killRestoreWhileUnpacking,
   prodImage,
+  runNso,
   runPrefix,
   setDevice,
-  ensureNetwork,
   startNso,
-  testNetwork,
-  uniqueName,
 } from './backupSupport';
 
 describe('Restoring an NSO backup into the production container', function () {
@@ -516,20 +514,9 @@ describe('Restoring an NSO backup into the production container', function () {
   it('counts NSO as up once the image health test passes, without waiting for Docker to run it', async () => {
     // Docker runs the check every interval (the image's: 30 s); this one would
     // not run for 5 minutes. The restore runs the same test itself.
-    const name = uniqueName('slowcheck');
-    await ensureNetwork();
-    await dockerOk([
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--network',
-      testNetwork,
+    const name = await runNso('slowcheck', [
       '--health-interval=300s',
       '--health-start-period=300s',
-      '-e',
-      'NSO_SIM_START_DELAY=0',
-      prodImage,
     ]);
     const record = recordContainer(await dockerClient.inspectContainer(name));
     const t0 = Date.now();

@@ -118,6 +118,13 @@ export async function startWorkspaceNso(
 
 /** Starts an NSO simulator production container and waits until Docker says healthy. */
 export async function startNso(what: string, args: string[]): Promise<string> {
+  const name = await runNso(what, [...healthFlags, ...args]);
+  await waitHealthy(name);
+  return name;
+}
+
+/** Runs an NSO simulator production container on the run's network, without waiting. */
+export async function runNso(what: string, args: string[]): Promise<string> {
   const name = uniqueName(what);
   await ensureNetwork();
   await dockerOk([
@@ -127,13 +134,11 @@ export async function startNso(what: string, args: string[]): Promise<string> {
     name,
     '--network',
     testNetwork,
-    ...healthFlags,
     '-e',
     'NSO_SIM_START_DELAY=0',
     ...args,
     prodImage,
   ]);
-  await waitHealthy(name);
   return name;
 }
 
