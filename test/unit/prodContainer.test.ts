@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 import type { ContainerDetails } from '../../src/core/docker/client';
 import {
+  checkProdSettings,
   isProdContainerError,
   localAuthenticationEnabled,
   packagesMountWarning,
@@ -163,5 +167,39 @@ describe('production container settings', () => {
       /\(\/etc\/ncs\/ncs\.conf: x\)/,
     );
     assert.equal(ncsConfRejection('Bad configuration somewhere'), undefined);
+  });
+
+  it('checks the settings Docker would refuse before anything is asked, naming the setting', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'nsowb-settings-'));
+    try {
+      const packagesDir = path.join(folder, 'packages');
+      fs.mkdirSync(packagesDir);
+      const settingOf = async (s: Parameters<typeof checkProdSettings>[0]): Promise<string> => {
+        try {
+          await checkProdSettings(s);
+          return 'ok';
+        } catch (e) {
+          return isProdContainerError(e) ? (e.setting ?? 'no setting') : String(e);
+        }
+      };
+      const base = { workspaceFolder: folder, packagesDir };
+      assert.equal(await settingOf(base), 'ok');
+      assert.equal(await settingOf({ ...base, containerName: 'nso-prod_1.dev' }), 'ok');
+      assert.equal(await settingOf({ ...base, containerName: '  ' }), 'ok', 'blank: the default');
+      for (const bad of ['t7 bad name!', '-nso', 'a', 'nso/prod', 'nso?x=1']) {
+        assert.equal(
+          await settingOf({ ...base, containerName: bad }),
+          'nso.prod.containerName',
+          bad,
+        );
+      }
+      assert.equal(await settingOf({ ...base, ports: ['2024', '0'] }), 'nso.prod.ports');
+      assert.equal(
+        await settingOf({ ...base, packagesDir: path.join(folder, 'nothing') }),
+        'nso.packagesPath',
+      );
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

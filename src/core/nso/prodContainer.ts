@@ -130,6 +130,41 @@ export function prodVolumeNames(containerName: string): { nso: string; log: stri
   return { nso: `${containerName}-nso`, log: `${containerName}-log` };
 }
 
+/** Docker's rule for a container name (the daemon refuses any other). */
+const containerNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+/**
+ * What is cheap to check in the settings before anything is asked or created:
+ * the packages folder, the port mappings and the container name. Throws a
+ * ProdContainerError naming the setting.
+ */
+export async function checkProdSettings(
+  settings: Pick<ProdSettings, 'workspaceFolder' | 'packagesDir' | 'ports' | 'containerName'>,
+): Promise<{ packagesDir: string; ports: PortSpec[] }> {
+  const packagesDir = path.resolve(settings.packagesDir);
+  if (!(await isDirectory(packagesDir))) {
+    throw new ProdContainerError(
+      `The packages folder ${packagesDir} does not exist: create it, or set nso.packagesPath.`,
+      [],
+      [],
+      undefined,
+      'nso.packagesPath',
+    );
+  }
+  const ports = (settings.ports ?? []).map(parsePortSpec);
+  const name = settings.containerName?.trim();
+  if (name && !containerNamePattern.test(name)) {
+    throw new ProdContainerError(
+      `nso.prod.containerName: "${name}" is not a container name Docker accepts: use letters, digits, '_', '.' and '-', starting with a letter or digit, or leave it empty for ${prodContainerName(settings.workspaceFolder)}.`,
+      [],
+      [],
+      undefined,
+      'nso.prod.containerName',
+    );
+  }
+  return { packagesDir, ports };
+}
+
 /**
  * One `nso.prod.ports` entry in Docker's `-p` syntax. Published on 127.0.0.1
  * unless the entry names another address: NSO's interfaces should not face
@@ -355,18 +390,7 @@ export async function startProdContainer(
   const progress = (message: string): void =>
     observer.progress?.({ message, elapsedMs: performance.now() - started });
 
-  // Check what is cheap to check before touching anything.
-  const packagesDir = path.resolve(settings.packagesDir);
-  if (!(await isDirectory(packagesDir))) {
-    throw new ProdContainerError(
-      `The packages folder ${packagesDir} does not exist: create it, or set nso.packagesPath.`,
-      [],
-      [],
-      undefined,
-      'nso.packagesPath',
-    );
-  }
-  const ports = (settings.ports ?? []).map(parsePortSpec);
+  const { ports } = await checkProdSettings(settings);
   if (settings.logsPath) await fs.mkdir(path.resolve(settings.logsPath), { recursive: true });
   progress('Choosing the NSO production image…');
   const { image, details: imageDetails } = await chooseProdImage(

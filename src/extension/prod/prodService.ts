@@ -9,6 +9,7 @@ import type { ContainerDetails } from '../../core/docker';
 import { isDockerError } from '../../core/docker/errors';
 import { attachCandidates } from '../../core/nso/attachCandidates';
 import {
+  checkProdSettings,
   defaultAdminUser,
   defaultExtraArgs,
   defaultHealthStartPeriodS,
@@ -192,6 +193,13 @@ export class ProdService {
     if (!this.requireTrust()) return undefined;
     const folder = await this.pickFolder(folderHint);
     if (!folder) return undefined;
+    // A setting Docker would refuse is said before the password is asked for.
+    try {
+      await checkProdSettings(await this.settings(folder, undefined));
+    } catch (error) {
+      this.showFailure('Start NSO', error);
+      return undefined;
+    }
     const password = await this.adminPassword(this.adminUser(folder));
     if (password === undefined) return undefined;
     const settings = await this.settings(folder, password);
@@ -489,8 +497,24 @@ export class ProdService {
             selection: new vscode.Range(line, 0, line, 0),
           });
         } else if (b === openSettings && setting) {
-          await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+          await openSettingWhereSet(setting);
         } else if (b) this.ctx.log.show();
       });
   }
+}
+
+/**
+ * Opens the Settings editor at a setting, on the tab where its value is: a
+ * workspace value is not visible on the User tab, where openSettings lands.
+ */
+async function openSettingWhereSet(setting: string): Promise<void> {
+  const scopes = [undefined, ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri)];
+  const inWorkspace = scopes.some((uri) => {
+    const values = vscode.workspace.getConfiguration(undefined, uri).inspect(setting);
+    return values?.workspaceValue !== undefined || values?.workspaceFolderValue !== undefined;
+  });
+  await vscode.commands.executeCommand(
+    inWorkspace ? 'workbench.action.openWorkspaceSettings' : 'workbench.action.openSettings',
+    setting,
+  );
 }
