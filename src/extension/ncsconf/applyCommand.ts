@@ -43,10 +43,11 @@ export async function applyToRunningNso(ctx: WorkbenchContext, uri?: vscode.Uri)
     async (_progress, token) => {
       const abort = toAbortSignal(token);
       try {
+        // The container reloads go to: the one Use Existing Container… attached, else ours.
         const container = await resolveProdContainer(
           ctx.docker,
           folder.uri.fsPath,
-          undefined,
+          ctx.extension.workspaceState.get<string>(`nso.prod.attached:${folder.uri.toString()}`),
           abort.signal,
         );
         if (!container?.state.running) {
