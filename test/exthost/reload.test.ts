@@ -148,4 +148,70 @@ describe('Start NSO and Reload Packages in the extension host', function () {
     assert.equal(fixed.status, 'ok', fixed.message);
     await waitFor('the problem to go', () => reloadDiagnostics(uri).length === 0, 10_000);
   });
+
+  it('sends Apply ncs.conf and Start NSO to the container Use Existing Container… picked', async function () {
+    // A container started by hand: the workspace's packages mounted, its own ncs.conf.
+    const other = `${name}-other`;
+    const run = await docker([
+      'run',
+      '-d',
+      '--name',
+      other,
+      '--network',
+      network,
+      '-e',
+      'NSO_SIM_START_DELAY=0',
+      '-v',
+      `${path.join(folder().uri.fsPath, 'packages')}:/nso/run/packages`,
+      prodImage,
+    ]);
+    assert.equal(run.code, 0, run.out);
+    const conf = vscode.Uri.file(path.join(folder().uri.fsPath, 'ncs.conf'));
+    const before = fs.readFileSync(conf.fsPath, 'utf8');
+    try {
+      await waitFor(
+        'NSO in the other container',
+        async () => (await docker(['exec', other, 'ncs_cmd', '-c', 'wait-start 2'])).code === 0,
+        120_000,
+      );
+      const attached = await vscode.commands.executeCommand<{ id: string } | undefined>(
+        'nso.prod.useExisting',
+        other,
+      );
+      assert.ok(attached, 'Use Existing Container took the named container');
+
+      // Apply: the edit reaches the picked container, not the workspace's own.
+      const marker = `applied-${process.pid}`;
+      const doc = await vscode.workspace.openTextDocument(conf);
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(conf, new vscode.Position(doc.lineCount, 0), `<!-- ${marker} -->\n`);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      const applied = await vscode.commands.executeCommand<boolean>(
+        'nso.ncsConf.applyToRunningNso',
+        conf,
+      );
+      assert.equal(applied, true, 'NSO took the file');
+      // Without a mounted ncs.conf the container reads /defaults/ncs.conf (the lookup order).
+      const inOther = await docker([
+        'exec',
+        other,
+        'grep',
+        '-rqs',
+        marker,
+        '/etc/ncs',
+        '/nso/etc',
+        '/defaults',
+      ]);
+      assert.equal(inOther.code, 0, `the picked container reads the applied file: ${inOther.out}`);
+
+      // Start NSO while the picked container runs: nothing started or switched.
+      const own = await docker(['inspect', '-f', '{{.State.StartedAt}}', name]);
+      const started = await vscode.commands.executeCommand<unknown>('nso.prod.start');
+      assert.equal(started, undefined, 'Start NSO did not start the workspace container');
+      assert.equal((await docker(['inspect', '-f', '{{.State.StartedAt}}', name])).out, own.out);
+    } finally {
+      fs.writeFileSync(conf.fsPath, before);
+      await docker(['rm', '-f', other]);
+    }
+  });
 });

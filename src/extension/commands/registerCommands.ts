@@ -44,7 +44,7 @@ export function registerCommands(ctx: WorkbenchContext, handlers: CommandHandler
   register('nso.build.loadImage', () => features().build.loadImage());
   register('nso.build.showOutput', () => features().build.showOutput());
   register('nso.prod.start', (uri?: vscode.Uri) => features().prod.start(uri));
-  register('nso.prod.useExisting', (uri?: vscode.Uri) => features().prod.useExisting(uri));
+  register('nso.prod.useExisting', (arg?: vscode.Uri | string) => features().prod.useExisting(arg));
   register('nso.prod.stop', (uri?: vscode.Uri) => features().prod.stop(uri));
   register('nso.prod.restart', (uri?: vscode.Uri) => features().prod.restart(uri));
   register('nso.prod.remove', (uri?: vscode.Uri) => features().prod.remove(uri));

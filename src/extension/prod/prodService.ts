@@ -101,6 +101,15 @@ export class ProdService {
     );
   }
 
+  /** The container Use Existing Container… attached to this folder, while it exists. */
+  private async attachedContainer(
+    folder: vscode.WorkspaceFolder,
+  ): Promise<ContainerDetails | undefined> {
+    const attached = this.ctx.extension.workspaceState.get<string>(attachedKey(folder));
+    if (!attached) return undefined;
+    return this.ctx.docker.inspectContainer(attached).catch(() => undefined);
+  }
+
   /** The container reloads of this folder go to, if there is one. */
   async target(
     folder: vscode.WorkspaceFolder,
@@ -193,6 +202,36 @@ export class ProdService {
     if (!this.requireTrust()) return undefined;
     const folder = await this.pickFolder(folderHint);
     if (!folder) return undefined;
+    // Reloads go to a container picked with Use Existing Container…: Start NSO
+    // says so instead of switching to the workspace's own container unasked.
+    const attached = await this.attachedContainer(folder);
+    if (attached) {
+      const name = attached.name.replace(/^\//, '');
+      if (attached.state.running) {
+        void vscode.window.showInformationMessage(
+          `NSO already runs in ${name}, the container this workspace uses (Use Existing Container…).`,
+        );
+        return undefined;
+      }
+      const startIt = `Start ${name}`;
+      const own = 'Start the Workspace Container';
+      const choice = await vscode.window.showInformationMessage(
+        `This workspace uses ${name} (Use Existing Container…), which is stopped. Start it, or start the workspace's own NSO container (reloads then go there)?`,
+        startIt,
+        own,
+      );
+      if (choice === startIt) {
+        try {
+          await this.ctx.docker.startContainer(attached.id);
+          this.ctx.log.info(`Started ${name}, the container ${folder.name} uses`);
+          this.changed.fire(folder);
+        } catch (error) {
+          this.showFailure(`Start ${name}`, error);
+        }
+        return undefined;
+      }
+      if (choice !== own) return undefined;
+    }
     // A setting Docker would refuse is said before the password is asked for.
     try {
       await checkProdSettings(await this.settings(folder, undefined));
@@ -247,42 +286,18 @@ export class ProdService {
     }
   }
 
-  async useExisting(folderHint?: vscode.Uri): Promise<ContainerDetails | undefined> {
+  /**
+   * Use Existing Container…: a picked container (or one named by a caller, such
+   * as a test or a view item) is where this folder's reloads go from now on.
+   */
+  async useExisting(arg?: vscode.Uri | string): Promise<ContainerDetails | undefined> {
     if (!this.requireTrust()) return undefined;
-    const folder = await this.pickFolder(folderHint);
+    const folder = await this.pickFolder(arg instanceof vscode.Uri ? arg : undefined);
     if (!folder) return undefined;
     try {
-      const candidates = attachCandidates(await this.ctx.docker.listContainers({ all: true }));
-      if (candidates.length === 0) {
-        void vscode.window.showWarningMessage(
-          'Docker has no containers: start one (NSO: Start NSO, or docker compose up) first.',
-        );
-        return undefined;
-      }
-      const picked = await vscode.window.showQuickPick(
-        candidates.map((c) => ({
-          label: c.running ? c.name : `$(debug-stop) ${c.name}`,
-          description: c.description,
-          detail: c.detail,
-          candidate: c,
-        })),
-        {
-          placeHolder: `Container whose NSO reloads of ${folder.name} should go to`,
-          matchOnDescription: true,
-        },
-      );
-      if (!picked) return undefined;
-      if (!picked.candidate.running) {
-        const start = 'Start It';
-        const answer = await vscode.window.showWarningMessage(
-          `${picked.candidate.name} is not running (${picked.candidate.detail}). Start it and use it?`,
-          { modal: true },
-          start,
-        );
-        if (answer !== start) return undefined;
-        await this.ctx.docker.startContainer(picked.candidate.id);
-      }
-      const details = await this.ctx.docker.inspectContainer(picked.candidate.id);
+      const chosen = typeof arg === 'string' ? arg : await this.pickExisting(folder);
+      if (!chosen) return undefined;
+      const details = await this.ctx.docker.inspectContainer(chosen);
       await this.ctx.extension.workspaceState.update(attachedKey(folder), details.id);
       this.ctx.log.info(`Reloads of ${folder.uri.fsPath} now go to ${details.name}`);
       const warning = packagesMountWarning(details, this.packagesDir(folder));
@@ -298,6 +313,41 @@ export class ProdService {
       this.showFailure('Use Existing Container', error);
       return undefined;
     }
+  }
+
+  /** The quick pick of Use Existing Container…; a stopped pick is started first, if the user agrees. */
+  private async pickExisting(folder: vscode.WorkspaceFolder): Promise<string | undefined> {
+    const candidates = attachCandidates(await this.ctx.docker.listContainers({ all: true }));
+    if (candidates.length === 0) {
+      void vscode.window.showWarningMessage(
+        'Docker has no containers: start one (NSO: Start NSO, or docker compose up) first.',
+      );
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((c) => ({
+        label: c.running ? c.name : `$(debug-stop) ${c.name}`,
+        description: c.description,
+        detail: c.detail,
+        candidate: c,
+      })),
+      {
+        placeHolder: `Container whose NSO reloads of ${folder.name} should go to`,
+        matchOnDescription: true,
+      },
+    );
+    if (!picked) return undefined;
+    if (!picked.candidate.running) {
+      const start = 'Start It';
+      const answer = await vscode.window.showWarningMessage(
+        `${picked.candidate.name} is not running (${picked.candidate.detail}). Start it and use it?`,
+        { modal: true },
+        start,
+      );
+      if (answer !== start) return undefined;
+      await this.ctx.docker.startContainer(picked.candidate.id);
+    }
+    return picked.candidate.id;
   }
 
   async stop(folderHint?: vscode.Uri): Promise<void> {
