@@ -313,8 +313,8 @@ async function resolveContainer(
     if (restoring !== undefined) throw restoringError(restoring);
     throw new BackupError(
       'notFound',
-      `No production container is labelled for ${workspace}: pass --container <name|id> ` +
-        `(e.g. a Compose container), or --dir <workspace>.`,
+      `No NSO production container for ${workspace}: start one with nso-workbench start, ` +
+        `or name one started elsewhere (e.g. by Compose) with --container <name|id>.`,
     );
   }
   return pick.name;

@@ -308,7 +308,7 @@ describe('NSO backup files in the production container', function () {
     assert.equal(nowhere.code, 1);
     assert.match(
       nowhere.stderr,
-      /No production container is labelled for .*elsewhere: pass --container/,
+      /No NSO production container for .*elsewhere: start one with nso-workbench start, or name one .* with --container/,
     );
 
     await setDevice(nso, 'f1', '198.51.100.99');

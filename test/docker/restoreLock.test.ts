@@ -177,7 +177,10 @@ describe('The restore lock: nothing else touches NSO while a restore runs', func
       await releaseRestoreLock(docker, lock);
     }
     const none = await cli(['list', '--dir', elsewhere]);
-    assert.match(none.err, /No production container is labelled for .*restoring: pass --container/);
+    assert.match(
+      none.err,
+      /No NSO production container for .*restoring: start one with nso-workbench start/,
+    );
   });
 
   it('is held by a restore from its first step to NSO healthy again, then given back', async () => {
