@@ -243,6 +243,72 @@ describe('build failures end with a message and leave the workspace untouched', 
     );
   });
 
+  it('a build of selected packages is not failed by a malformed package-meta-data.xml they do not need', async function () {
+    const ws = workspace('selected', ['banner', 'common-types', 'l3vpn']);
+    const meta = path.join(ws, 'packages', 'common-types', 'package-meta-data.xml');
+    fs.writeFileSync(
+      meta,
+      '<ncs-package xmlns="http://tail-f.com/ns/ncs-packages">\n  <name>common-types\n</ncs-package>\n',
+    );
+    const warnings: string[] = [];
+    const report = await runBuild(
+      env(ws),
+      { packages: ['banner'] },
+      { warn: (m) => warnings.push(m) },
+    );
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.failure ?? report.problems));
+    assert.deepEqual(report.problems, [], 'not a problem of this build');
+    assert.deepEqual(
+      report.packages.map((p) => [p.name, p.status]),
+      [['banner', 'built']],
+    );
+    const told = warnings.filter((w) => w.includes(meta));
+    assert.equal(told.length, 1, 'said once, as a warning');
+    assert.match(told[0]!, /none of the packages built here requires it/);
+
+    // The CLI: exit code 0, the folder a warning on stderr and not an error.
+    const cliRun = await runCli([
+      ...cliBuild(ws, path.join(ws, 'state.json')),
+      '--package',
+      'banner',
+    ]);
+    assert.equal(cliRun.code, 0, cliRun.stderr);
+    assert.equal(cliRun.stderr.split(meta).length - 1, 1, cliRun.stderr);
+    assert.doesNotMatch(cliRun.stdout + cliRun.stderr, /error:/);
+
+    // l3vpn requires common-types, the package that cannot be read: that fails as before,
+    // and so does a build of everything.
+    const needing = await runBuild(env(ws), { packages: ['l3vpn'] });
+    assert.equal(needing.status, 'failed');
+    assert.equal(needing.problems.length, 1);
+    assert.equal(needing.problems[0]!.file, meta);
+    const everything = await runBuild(env(ws), {});
+    assert.equal(everything.status, 'failed');
+    assert.equal(everything.problems.length, 1);
+  });
+
+  it('a build cancelled beside a malformed package-meta-data.xml is cancelled, not failed', async function () {
+    const ws = workspace('cancel-malformed');
+    addSlowPackage(ws);
+    fs.mkdirSync(path.join(ws, 'packages', 'broken-meta'));
+    fs.writeFileSync(
+      path.join(ws, 'packages', 'broken-meta', 'package-meta-data.xml'),
+      '<ncs-package xmlns="http://tail-f.com/ns/ncs-packages">\n  <name>broken-meta\n',
+    );
+    const controller = new AbortController();
+    const { observer, seen } = waitForLine((l) => l === 'long build started');
+    const building = runBuild(env(ws), { clean: true }, observer, controller.signal);
+    await seen;
+    controller.abort();
+    const report = await building;
+    assert.equal(report.status, 'cancelled');
+    assert.equal(report.problems.length, 1, 'the malformed folder is still named');
+    assert.deepEqual(
+      report.packages.map((p) => [p.name, p.status]),
+      [['slow', 'cancelled']],
+    );
+  });
+
   it('a required-package cycle is an error naming the packages', async function () {
     const ws = workspace('cycle', ['banner', 'common-types']);
     const requireOther = (pkg: string, other: string): void => {

@@ -491,6 +491,9 @@ describe('building packages in the NSO build container', function () {
       const expected = breakPython(main);
       const first = await build(env(ws, { store }), { packages: ['l3vpn'] });
       assertOnly(first.report, expected, first.output);
+      // Python echoes the line without its indentation; the column is on the file's own line.
+      const broken = fs.readFileSync(main, 'utf8').split('\n')[expected.line - 1]!;
+      assert.equal(allDiagnostics(first.report)[0]!.column, broken.indexOf('(') + 1, broken);
       assert.equal(statuses(first.report)['common-types'], 'built');
 
       fs.writeFileSync(main, good);

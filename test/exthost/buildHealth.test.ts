@@ -119,4 +119,34 @@ describe('A build in the status bar and the Health view', function () {
     const row = after.healthView.find((n) => n.label.startsWith('Last build:'));
     assert.match(row?.label ?? '', /^Last build: 1 package: 1 built in \d+\.\d s\.$/);
   });
+
+  it('keeps the last build when an nso task names a package that is not there', async function () {
+    const before = await snapshot();
+    assert.equal(before.health.lastBuild?.ok, true, 'the good build of the test before');
+    const provided = (await vscode.tasks.fetchTasks({ type: 'nso' })).find(
+      (t) => !t.definition['clean'] && !t.definition['package'],
+    );
+    assert.ok(provided?.execution, 'the provided nso build task');
+    // As tasks.json would have it: the provider's execution with this definition.
+    const task = new vscode.Task(
+      { type: 'nso', task: 'build', package: 'nosuchpkg' },
+      provided.scope ?? vscode.TaskScope.Workspace,
+      'build nosuchpkg',
+      'nso',
+      provided.execution,
+    );
+    const ended = new Promise<number | undefined>((resolve) => {
+      const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+        if (e.execution.task.name !== 'build nosuchpkg') return;
+        sub.dispose();
+        resolve(e.exitCode);
+      });
+    });
+    await vscode.tasks.executeTask(task);
+    assert.equal(await ended, 1, 'the task still fails');
+    const after = await snapshot();
+    assert.deepEqual(after.health.lastBuild, before.health.lastBuild);
+    const row = after.healthView.find((n) => n.label.startsWith('Last build:'));
+    assert.match(row?.label ?? '', /^Last build: 1 package: 1 built in \d+\.\d s\.$/);
+  });
 });

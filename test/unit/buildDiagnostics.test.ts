@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseBuildOutput } from '../../src/core/nso/buildDiagnostics';
+import { indentColumns, parseBuildOutput } from '../../src/core/nso/buildDiagnostics';
 import { corpusPath } from '../helpers/paths';
 
 const loc = {
@@ -92,6 +94,42 @@ describe('build output → diagnostics', () => {
     assert.equal(ds[0]!.line, 7);
     assert.equal(ds[0]!.column, 51);
     assert.equal(ds[0]!.message, "SyntaxError: expected ':'");
+  });
+
+  it("puts a Python SyntaxError's column on the indented line of the host file", async () => {
+    // Real python3 output: it echoes the line without its own indentation and
+    // puts the caret under that, so the parser alone counts from the first
+    // non-blank character; the file adds the indentation back.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nso-pycol-'));
+    try {
+      const src = path.join(dir, 'python', 'demo');
+      fs.mkdirSync(src, { recursive: true });
+      const file = path.join(src, 'main.py');
+      const lines = ['class Main:', '    def cb_create(self):', '        x = foo(1,', ''];
+      fs.writeFileSync(file, lines.join('\n'));
+      const run = spawnSync('python3', ['-m', 'py_compile', file], { encoding: 'utf8' });
+      assert.notEqual(run.status, 0, 'python3 must reject the file');
+      const out = `${run.stdout}${run.stderr}`;
+      assert.match(out, /^ {4}x = foo\(1,$/m, 'python echoes the line without its indentation');
+      const here = { hostPackageDir: dir, containerPackageDir: dir };
+      const parsed = parseBuildOutput(out, here, 1);
+      assert.equal(parsed.length, 1);
+      assert.equal(parsed[0]!.column, 'x = foo('.length, 'the parser counts on the stripped line');
+      const [d] = await indentColumns(parsed);
+      assert.equal(d!.file, file);
+      assert.equal(d!.line, 3);
+      assert.equal(d!.column, lines[2]!.indexOf('(') + 1, 'under the ( of the indented line');
+      assert.equal(d!.columnAfterIndent, undefined);
+      assert.match(d!.message, /SyntaxError: '\(' was never closed/);
+
+      // Tab-indented, and a file that cannot be read keeps the column it had.
+      const tabbed = await indentColumns(parsed, () => Promise.resolve('x\ny\n\t\tx = foo(1,\n'));
+      assert.equal(tabbed[0]!.column, 'x = foo('.length + 2);
+      const unreadable = await indentColumns(parsed, () => Promise.reject(new Error('gone')));
+      assert.equal(unreadable[0]!.column, 'x = foo('.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('puts a bare make failure and a missing ncsc on package-meta-data.xml', () => {

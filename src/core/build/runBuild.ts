@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { DockerClient, Labels } from '../docker/client';
 import { delay } from '../cancel';
 import { isDockerError } from '../docker/errors';
-import { parseBuildOutput, type BuildDiagnostic } from '../nso/buildDiagnostics';
+import { indentColumns, parseBuildOutput, type BuildDiagnostic } from '../nso/buildDiagnostics';
 import {
   chooseNsoImage,
   containerPackagesDir,
@@ -227,12 +227,7 @@ async function buildPackages(
   };
   const finish = (): BuildReport => {
     report.durationMs = performance.now() - started;
-    if (report.status === 'succeeded') {
-      const bad = report.packages.some((p) => p.status === 'failed' || p.status === 'skipped');
-      // A malformed package-meta-data.xml left its package out: that is a failed build too.
-      if (report.failure || bad || report.problems.length > 0) report.status = 'failed';
-    }
-    if (signal?.aborted && report.status !== 'failed') report.status = 'cancelled';
+    report.status = buildStatus(report, signal?.aborted === true);
     return report;
   };
   const fail = (kind: BuildFailure, message: string): BuildReport => {
@@ -258,8 +253,14 @@ async function buildPackages(
   report.problems = discovery.problems;
   if (!discovery.exists)
     return fail('noPackagesFolder', await missingFolderMessage(discovery.packagesDir));
-  for (const p of discovery.problems)
-    observer.warn?.(`${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped.`);
+  const warnSkipped = (problems: DiscoveryProblem[], why = ''): void => {
+    for (const p of problems)
+      observer.warn?.(
+        `${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped${why}.`,
+      );
+  };
+  // With no selection every package is built, so every problem is this build's.
+  if (!request.packages) warnSkipped(discovery.problems);
 
   // 2. The order, and what the request covers: the packages asked for and what they require.
   const listed = new Set([
@@ -308,6 +309,20 @@ async function buildPackages(
       if (byName.has(r.name)) addWithRequirements(r.name);
   };
   for (const t of targets) addWithRequirements(t);
+  if (request.packages) {
+    // A folder whose package-meta-data.xml cannot be read has no known name,
+    // so it can only be ruled out when every package this build covers finds
+    // all it requires: then it is none of them, and only a warning.
+    const unresolved = [...covered].some((n) =>
+      byName.get(n)!.metaData.requiredPackages.some((r) => !byName.has(r.name)),
+    );
+    if (!unresolved) {
+      report.problems = [];
+      warnSkipped(discovery.problems, ', and none of the packages built here requires it');
+    } else {
+      warnSkipped(discovery.problems);
+    }
+  }
   const planned: Planned[] = order.waves
     .flat()
     .filter((n) => covered.has(n))
@@ -582,11 +597,13 @@ async function buildOne(
   }
   const { exitCode } = outcome;
   const packagesDir = path.dirname(p.pkg.dir);
-  const diagnostics = parseBuildOutput(
-    lines.join('\n'),
-    { hostPackageDir: p.pkg.dir, containerPackageDir: containerDir },
-    exitCode,
-  ).map((d) => placeDiagnostic(d, p.pkg, packagesDir));
+  const diagnostics = await indentColumns(
+    parseBuildOutput(
+      lines.join('\n'),
+      { hostPackageDir: p.pkg.dir, containerPackageDir: containerDir },
+      exitCode,
+    ).map((d) => placeDiagnostic(d, p.pkg, packagesDir)),
+  );
   if (exitCode !== 0) {
     const full = lines.find((l) => diskFull.test(l));
     return {
@@ -824,6 +841,31 @@ async function forEachLimited<T>(
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * How a build ended. A stop asked for wins over what was already wrong with
+ * the workspace (a malformed package-meta-data.xml): the user stopped it, and
+ * nothing failed that they did not already know of. Only a package whose make
+ * failed, or a build that could not go on, makes a stopped build a failed one.
+ */
+export function buildStatus(report: BuildReport, stopAsked: boolean): BuildReport['status'] {
+  if (report.status === 'cancelled') return 'cancelled';
+  const makeFailed = report.packages.some((p) => p.status === 'failed');
+  if (stopAsked && !report.failure && !makeFailed) return 'cancelled';
+  if (report.status === 'failed' || report.failure || makeFailed) return 'failed';
+  // A malformed package-meta-data.xml left its package out: that is a failed build too.
+  const skipped = report.packages.some((p) => p.status === 'skipped');
+  return skipped || report.problems.length > 0 ? 'failed' : 'succeeded';
+}
+
+/**
+ * True when the build refused its request before looking at any package's
+ * sources (a package name that is not in the folder): it tells nothing about
+ * the last build, so whoever shows the last build's result keeps it.
+ */
+export function refusedBeforeBuild(report: BuildReport): boolean {
+  return report.failure?.kind === 'unknownPackage';
 }
 
 /** One line per package and a total, e.g. "4 packages: 2 built, 1 up to date, 1 failed". */

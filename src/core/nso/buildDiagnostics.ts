@@ -2,6 +2,7 @@
 // byte-compilation) into diagnostics on host files. Compiler wording and
 // prefixes vary between NSO and tool versions, so every pattern is loose and
 // anything unrecognised is kept whole rather than dropped.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 
 export type BuildSeverity = 'error' | 'warning';
@@ -19,6 +20,12 @@ export interface BuildDiagnostic {
   source: 'ncsc' | 'javac' | 'python' | 'make';
   /** The file as the tool wrote it, for messages that point outside the workspace. */
   reportedFile?: string;
+  /**
+   * The column counts from the line's first non-blank character: Python
+   * echoes the offending line without its indentation, so only whoever reads
+   * the file can place it (see indentColumns).
+   */
+  columnAfterIndent?: boolean;
 }
 
 export interface BuildLocation {
@@ -140,6 +147,7 @@ export function parseBuildOutput(
               severity: 'error',
               message: `${err[1]}: ${err[2]}`.trim(),
               source: 'python',
+              ...(caret > 0 ? { columnAfterIndent: true } : {}),
             }),
           );
           break;
@@ -180,6 +188,40 @@ export function parseBuildOutput(
     });
   }
   return dedupe(diagnostics);
+}
+
+/**
+ * Adds the indentation of the host file's line to the columns Python counted
+ * from the first non-blank character. A file or line that cannot be read
+ * keeps the column as it was: still the right spot on the line's text.
+ */
+export async function indentColumns<D extends BuildDiagnostic>(
+  diagnostics: D[],
+  readText: (file: string) => Promise<string> = (f) => fs.readFile(f, 'utf8'),
+): Promise<D[]> {
+  const texts = new Map<string, Promise<string[] | undefined>>();
+  const linesOf = (file: string): Promise<string[] | undefined> => {
+    let t = texts.get(file);
+    if (!t) {
+      t = readText(file).then(
+        (text) => text.split(/\r?\n/),
+        () => undefined,
+      );
+      texts.set(file, t);
+    }
+    return t;
+  };
+  return Promise.all(
+    diagnostics.map(async (d): Promise<D> => {
+      if (!d.columnAfterIndent) return d;
+      const placed: D = { ...d };
+      delete placed.columnAfterIndent;
+      const text = d.file && d.line > 0 ? (await linesOf(d.file))?.[d.line - 1] : undefined;
+      if (text === undefined) return placed;
+      const indent = /^[ \t\f]*/.exec(text)![0].length;
+      return { ...placed, column: d.column + indent };
+    }),
+  );
 }
 
 function located(

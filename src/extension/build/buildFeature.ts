@@ -10,6 +10,7 @@ import type { BuildStateRecords, BuildStateStore } from '../../core/build/buildS
 import {
   cancelledReport,
   formatDiagnostic,
+  refusedBeforeBuild,
   runBuild,
   summarize,
   type BuildObserver,
@@ -402,7 +403,12 @@ export class BuildFeature {
       return;
     }
     if (report.status === 'cancelled') {
-      void vscode.window.setStatusBarMessage('NSO: build cancelled.', 4000);
+      // Stopped by the user: say so with what got done, never as a failure.
+      const text =
+        report.packages.length > 0
+          ? `NSO: the build in ${folder.name} was cancelled: ${summary}`
+          : 'NSO: build cancelled.';
+      void vscode.window.setStatusBarMessage(text, 6000);
       return;
     }
     if (source === 'save' && !report.failure) {
@@ -430,6 +436,9 @@ export class BuildFeature {
   /** The last build's result for the Health view; a build dropped before it ran says nothing. */
   private publish(report: BuildReport, summary: string): void {
     if (report.status === 'cancelled' && report.packages.length === 0 && !report.failure) return;
+    // A request refused before anything was built (a package name that is not
+    // there) says nothing about the packages: the last build still stands.
+    if (refusedBeforeBuild(report)) return;
     const packages = report.packages
       .filter((p) => p.status === 'built' || p.status === 'failed' || p.status === 'upToDate')
       .map((p) => ({
