@@ -204,6 +204,33 @@ describe('Backups view: restoring a backup as a user does', function () {
     );
     assert.equal(await row.getAttribute('aria-level'), '2', 'the backup is under the container');
     await workbench.screenshot('backups-view');
+
+    // A file not named as ncs-backup names it is listed, and counted in the title.
+    const header = pane.locator('.pane-header');
+    await eventually(
+      () => header.innerText(),
+      (t) => /\b1 backup\b/.test(t),
+      'the count',
+      30_000,
+    );
+    const backupName = (await dockerOk(['exec', nso, 'ls', '/nso/run/backups']))
+      .split('\n')
+      .find((n) => n.startsWith('ncs-'));
+    assert.ok(backupName, 'the backup file is there');
+    const copy = '/nso/run/backups/copy of it.backup.gz';
+    await dockerOk(['exec', nso, 'cp', `/nso/run/backups/${backupName}`, copy]);
+    try {
+      await paneAction(page, 'Refresh Backups');
+      await eventually(
+        () => header.innerText(),
+        (t) => /\b1 backup, 1 other file\b/.test(t),
+        'the count with the other file',
+        30_000,
+      );
+    } finally {
+      await dockerOk(['exec', nso, 'rm', '-f', copy]);
+      await paneAction(page, 'Refresh Backups');
+    }
   });
 
   it('restores it through the confirmation dialog, with a safety backup first', async () => {

@@ -284,8 +284,11 @@ export class BackupsView implements vscode.TreeDataProvider<Node> {
   private describe(state: FolderState): void {
     if (!this.tree) return;
     const c = state.container;
+    // Every listed row is counted: files not named as ncs-backup names them too.
+    const count = (kind: string): number => state.entries.filter((e) => e.kind === kind).length;
+    const others = count('other');
     this.tree.description = c
-      ? quantity(state.entries.filter((e) => e.kind === 'backup').length, 'backup')
+      ? `${quantity(count('backup'), 'backup')}${others > 0 ? `, ${quantity(others, 'other file')}` : ''}`
       : '';
   }
 
