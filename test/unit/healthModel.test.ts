@@ -550,6 +550,10 @@ describe('NSO containers: which and how grouped', () => {
       ['build', 'This workspace', ''],
     ]);
     assert.ok(attached[0]?.own && !attached.slice(3).some((x) => x.own));
+    // One made outside any project and picked says so, not "not from this workspace".
+    assert.deepEqual(listed(containerChoices(groups, () => true, 'loose-id')).slice(0, 1), [
+      ['loose', 'This workspace', 'picked with Use Existing Container…'],
+    ]);
   });
 
   it('finds the production container: chosen, labelled, then mounted from the workspace', () => {

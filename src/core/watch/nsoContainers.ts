@@ -149,6 +149,8 @@ export function groupNsoContainers(
   return groups;
 }
 
+const notFromWorkspace = 'not from this workspace';
+
 /** One container offered by a picker, with the section it is listed under. */
 export interface ContainerChoice {
   readonly container: WatchedContainer;
@@ -192,8 +194,7 @@ export function containerChoices(
     } else {
       for (const c of members) {
         const workspace = workspaceOf(c.labels);
-        const owner =
-          workspace !== undefined ? `workspace ${workspace}` : 'not from this workspace';
+        const owner = workspace !== undefined ? `workspace ${workspace}` : notFromWorkspace;
         out.push({ container: c, own: false, section: 'Other NSO containers', owner });
       }
     }
@@ -204,7 +205,9 @@ export function containerChoices(
   const attached = out.findIndex((x) => !x.own && x.container.id === followedId);
   if (attached >= 0) {
     const [x] = out.splice(attached, 1);
-    out.unshift({ ...x!, own: true, section: 'This workspace' });
+    // Listed as the workspace's, it says how it became so rather than "not from this workspace".
+    const owner = x!.owner === notFromWorkspace ? 'picked with Use Existing Container…' : x!.owner;
+    out.unshift({ ...x!, own: true, section: 'This workspace', ...(owner ? { owner } : {}) });
   }
   return out;
 }
