@@ -241,6 +241,12 @@ describe('build failures end with a message and leave the workspace untouched', 
       report.packages.map((p) => [p.name, p.status]),
       [['common-types', 'built']],
     );
+    // The CLI names the file once, as an error (not also as a warning beforehand).
+    const cliRun = await runCli(cliBuild(ws, path.join(ws, 'state.json')));
+    assert.equal(cliRun.code, 1, cliRun.stderr);
+    const said = cliRun.stdout + cliRun.stderr;
+    assert.equal(said.split(meta).length - 1, 1, said);
+    assert.match(cliRun.stdout, new RegExp(`^${escapeRe(meta)}:\\d+:\\d+: error: `, 'm'));
   });
 
   it('a build of selected packages is not failed by a malformed package-meta-data.xml they do not need', async function () {

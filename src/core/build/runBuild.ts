@@ -259,8 +259,8 @@ async function buildPackages(
         `${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped${why}.`,
       );
   };
-  // With no selection every package is built, so every problem is this build's.
-  if (!request.packages) warnSkipped(discovery.problems);
+  // A problem that stays this build's (in report.problems) is said once, by the
+  // caller, as an error on its file; only one ruled out below is a warning here.
 
   // 2. The order, and what the request covers: the packages asked for and what they require.
   const listed = new Set([
@@ -319,8 +319,6 @@ async function buildPackages(
     if (!unresolved) {
       report.problems = [];
       warnSkipped(discovery.problems, ', and none of the packages built here requires it');
-    } else {
-      warnSkipped(discovery.problems);
     }
   }
   const planned: Planned[] = order.waves
