@@ -76,3 +76,23 @@ export function insertFirstChildFix(
   const indent = indentAt(text, el.start);
   return { title, edits: [{ offset: el.startTagEnd, length: 0, newText: `\n${indent}  ${xml}` }] };
 }
+
+/**
+ * A fix that deletes `el`: its whole lines when nothing else is on them, so no
+ * blank line is left behind. None for an element that is not closed (where it
+ * ends is a guess).
+ */
+export function removeElementFix(
+  text: string,
+  el: XmlElement,
+  title: string,
+): QuickFix | undefined {
+  if (!el.closed) return undefined;
+  const lineStart = text.lastIndexOf('\n', el.start - 1) + 1;
+  const newline = text.indexOf('\n', el.end);
+  const lineEnd = newline < 0 ? text.length : newline + 1;
+  const alone =
+    text.slice(lineStart, el.start).trim() === '' && text.slice(el.end, lineEnd).trim() === '';
+  const [offset, end] = alone ? [lineStart, lineEnd] : [el.start, el.end];
+  return { title, edits: [{ offset, length: end - offset, newText: '' }] };
+}

@@ -11,6 +11,7 @@ import {
   insertChildFix,
   lineOf,
   nameRange,
+  removeElementFix,
   renameEdits,
   valueRange,
   type Range,
@@ -387,6 +388,7 @@ class Validator {
             'error',
             'duplicate',
             `<${dup.localName}> is given twice in ${rt.path} (first on line ${firstLine}); NSO allows it once.`,
+            removeElementFix(this.text, dup, `Remove this second <${dup.localName}>`),
           );
         }
         continue;
@@ -403,6 +405,7 @@ class Validator {
               'warning',
               'duplicate',
               `'${value}' is already given in <${c.name}> on line ${lineOf(this.text, first.start)}.`,
+              removeElementFix(this.text, e, `Remove the repeated '${value}'`),
             );
           } else seen.set(value, e);
         }

@@ -150,6 +150,26 @@ describe('ncs.conf validator with the schema', () => {
       '    <filename></filename>',
       '  </ncs-ipc-access-check>',
     ]);
+    // A repeated singleton or leaf-list value: its line goes, the first stays, nothing else moves.
+    const singleton = find(problems, text, 18);
+    assert.equal(singleton.fix?.title, 'Remove this second <pam>');
+    const withoutPam = lines(singleton);
+    assert.deepEqual(withoutPam.slice(15, 18), [
+      '  <aaa>',
+      '    <pam><enabled>true</enabled></pam>',
+      '  </aaa>',
+    ]);
+    assert.equal(withoutPam.length, text.split('\n').length - 1);
+    const repeated = lines(find(problems, text, 5));
+    assert.deepEqual(repeated.slice(2, 5), [
+      '  <load-path>',
+      '    <dir>${NCS_RUN_DIR}/packages</dir>',
+      '  </load-path>',
+    ]);
+    for (const fixed of [withoutPam, repeated]) {
+      const again = validateConf(fixed.join('\n'), { schema }).problems;
+      assert.equal(again.filter((p) => p.code === 'duplicate').length, 1, 'one duplicate left');
+    }
   });
 
   it('validates ncs.conf.d/ fragments against their own subtree', async () => {
