@@ -7,22 +7,15 @@ import {
   type BuildReport,
   type PackageBuildResult,
 } from '../../src/core/build/runBuild';
+import { packageResult } from './buildFixtures';
 
 /*
  * How a build's end is named: cancelled or failed, and whether it stands as
  * the last build. A malformed package-meta-data.xml elsewhere in the folder
  * must not turn a stop the user asked for into a failure.
  */
-const pkg = (name: string, status: PackageBuildResult['status']): PackageBuildResult => ({
-  name,
-  dirName: name,
-  dir: `/w/packages/${name}`,
-  metaDataPath: `/w/packages/${name}/package-meta-data.xml`,
-  status,
-  clean: true,
-  durationMs: 10,
-  diagnostics: [],
-});
+const pkg = (name: string, status: PackageBuildResult['status']): PackageBuildResult =>
+  packageResult(name, status, true);
 const brokenMeta = {
   file: '/w/packages/broken-meta/package-meta-data.xml',
   line: 3,

@@ -10,16 +10,12 @@ import {
   presentOutputs,
   type BuildStateRecords,
 } from '../../src/core/build/buildState';
-import {
-  formatDiagnostic,
-  summarize,
-  type BuildReport,
-  type PackageBuildResult,
-} from '../../src/core/build/runBuild';
+import { formatDiagnostic, summarize, type BuildReport } from '../../src/core/build/runBuild';
 import { laneArgv, laneRecord, LineSplitter } from '../../src/core/build/buildLane';
 import { buildContainerName, versionMismatchWarning } from '../../src/core/nso/buildContainer';
 import { unreachableInContainer } from '../../src/core/build/buildInputs';
 import { hashPackageInputs } from '../../src/core/packages/inputHash';
+import { packageResult } from './buildFixtures';
 
 describe('build keys and state', () => {
   let dir: string;
@@ -216,16 +212,7 @@ describe('build output helpers', () => {
   });
 
   it('summarises a build', () => {
-    const pkg = (name: string, status: PackageBuildResult['status']): PackageBuildResult => ({
-      name,
-      dirName: name,
-      dir: `/w/packages/${name}`,
-      metaDataPath: `/w/packages/${name}/package-meta-data.xml`,
-      status,
-      clean: false,
-      durationMs: 10,
-      diagnostics: [],
-    });
+    const pkg = packageResult;
     const report: BuildReport = {
       workspaceFolder: '/w',
       packagesDir: '/w/packages',
