@@ -253,12 +253,6 @@ async function buildPackages(
   report.problems = discovery.problems;
   if (!discovery.exists)
     return fail('noPackagesFolder', await missingFolderMessage(discovery.packagesDir));
-  const warnSkipped = (problems: DiscoveryProblem[], why = ''): void => {
-    for (const p of problems)
-      observer.warn?.(
-        `${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped${why}.`,
-      );
-  };
   // A problem that stays this build's (in report.problems) is said once, by the
   // caller, as an error on its file; only one ruled out below is a warning here.
 
@@ -318,7 +312,10 @@ async function buildPackages(
     );
     if (!unresolved) {
       report.problems = [];
-      warnSkipped(discovery.problems, ', and none of the packages built here requires it');
+      for (const p of discovery.problems)
+        observer.warn?.(
+          `${p.file}:${p.line}:${p.column}: ${p.message} This package is skipped, and none of the packages built here requires it.`,
+        );
     }
   }
   const planned: Planned[] = order.waves

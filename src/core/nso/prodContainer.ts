@@ -814,17 +814,26 @@ export async function localAuthWarning(
   passwordSet: boolean,
 ): Promise<string | undefined> {
   if (!passwordSet) return undefined;
+  const used = await ncsConfInUse(docker, id);
+  if (!used || localAuthenticationEnabled(used.text) !== false) return undefined;
+  return `ADMIN_PASSWORD has no effect: NSO uses ${used.file}, where /ncs-config/aaa/local-authentication/enabled is false, so no local admin user is created. Enable it in the ncs.conf you mount at ${containerNcsConf} (<aaa><local-authentication><enabled>true</enabled>) to log in with a password.`;
+}
+
+/** The first ncs.conf of the image's lookup order that the container holds, and its text. */
+async function ncsConfInUse(
+  docker: DockerClient,
+  id: string,
+): Promise<{ file: string; text: string } | undefined> {
   for (const file of ncsConfCandidates) {
-    let text: string;
     try {
-      text = await docker.readTextFile(id, file, { timeoutMs: 15_000, maxBytes: 4 * 1024 * 1024 });
+      const text = await docker.readTextFile(id, file, {
+        timeoutMs: 15_000,
+        maxBytes: 4 * 1024 * 1024,
+      });
+      return { file, text };
     } catch {
       continue;
     }
-    if (localAuthenticationEnabled(text) === false) {
-      return `ADMIN_PASSWORD has no effect: NSO uses ${file}, where /ncs-config/aaa/local-authentication/enabled is false, so no local admin user is created. Enable it in the ncs.conf you mount at ${containerNcsConf} (<aaa><local-authentication><enabled>true</enabled>) to log in with a password.`;
-    }
-    return undefined;
   }
   return undefined;
 }
@@ -841,17 +850,9 @@ export async function noAdminWarning(
   id: string,
   user: string,
 ): Promise<string | undefined> {
-  for (const file of ncsConfCandidates) {
-    let text: string;
-    try {
-      text = await docker.readTextFile(id, file, { timeoutMs: 15_000, maxBytes: 4 * 1024 * 1024 });
-    } catch {
-      continue;
-    }
-    if (localAuthenticationEnabled(text) === false) return undefined;
-    return `NSO started on a new /nso volume without an admin password, so it has no user ${user}: the NSO CLI and package reloads will be refused. The image creates the user only on a first start: remove the container with its volumes and start NSO again with an admin password.`;
-  }
-  return undefined;
+  const used = await ncsConfInUse(docker, id);
+  if (!used || localAuthenticationEnabled(used.text) === false) return undefined;
+  return `NSO started on a new /nso volume without an admin password, so it has no user ${user}: the NSO CLI and package reloads will be refused. The image creates the user only on a first start: remove the container with its volumes and start NSO again with an admin password.`;
 }
 
 /** `/ncs-config/aaa/local-authentication/enabled` of an ncs.conf; undefined when not set. */
